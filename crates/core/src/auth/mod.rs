@@ -1,0 +1,19 @@
+//! Staff accounts, roles, permissions, passwords, sessions and API tokens.
+
+mod login;
+mod password;
+mod permission;
+mod role;
+mod session;
+mod store;
+mod user;
+
+pub use login::{LoginError, LoginThrottle, attempt_login};
+pub use password::{
+    Password, PasswordHash, PasswordProblem, hash_password, verify_password, verify_password_or_dummy,
+};
+pub use permission::Action;
+pub use role::{Role, RoleSet};
+pub use session::{ApiToken, NewSession, Session, SessionPolicy};
+pub use store::{SessionStore, ThrottleStore, TokenStore, UserStore};
+pub use user::{LoginName, LoginNameProblem, NewUser, User, UserChange, UserId};

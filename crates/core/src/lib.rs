@@ -1,0 +1,15 @@
+//! Kolo's domain: the types, rules and permissions of the programme, and the
+//! narrow storage traits each domain needs.
+//!
+//! This crate never does network or database I/O and never imports HTTP or SQL
+//! types: the binary (`kolo`) adapts HTTP to it and the store crates adapt SQL to
+//! its traits.
+
+pub mod auth;
+pub mod ids;
+pub mod lang;
+pub mod org;
+pub mod store;
+pub mod time;
+
+pub use store::{Store, StoreError};

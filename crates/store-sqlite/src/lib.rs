@@ -1,0 +1,76 @@
+//! Kolo's storage on the embedded SQLite database: one file in WAL mode with
+//! foreign keys enforced and a busy timeout, so that `kolo admin` commands can
+//! write while `kolo serve` runs on the same file.
+
+mod accounts;
+mod rows;
+mod schema;
+mod settings;
+
+use std::path::Path;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use kolo_core::{Store, StoreError};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use schema::ColumnDescription;
+
+/// The SQLite store. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and applies pending migrations.
+    pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a transaction is on disk before Kolo acknowledges it, so a
+            // power cut cannot lose what a person was told was saved.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(db_error)?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(format!("migrating the SQLite database: {e}")))?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend_name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db_error)
+    }
+}
+
+/// Maps a driver error to the domain's error, without the values involved.
+pub(crate) fn db_error(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::Database(e) if e.is_unique_violation() => StoreError::Conflict("unique value"),
+        _ => StoreError::Database(error.to_string()),
+    }
+}
