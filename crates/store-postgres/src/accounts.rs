@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use kolo_core::StoreError;
 use kolo_core::auth::{
-    ApiToken, LoginName, NewSession, NewUser, PasswordHash, Session, SessionStore, ThrottleStore, TokenStore,
-    User, UserChange, UserId, UserStore,
+    ApiToken, LoginName, NewSession, NewUser, PasswordHash, Session, SessionStore, ThrottleStore,
+    TokenStore, User, UserChange, UserId, UserStore,
 };
 use kolo_core::ids::new_id;
 use kolo_core::lang::Lang;
@@ -82,23 +82,32 @@ impl UserStore for PostgresStore {
             .transpose()
     }
 
-    async fn user_credentials(&self, login: &LoginName) -> Result<Option<(User, PasswordHash)>, StoreError> {
+    async fn user_credentials(
+        &self,
+        login: &LoginName,
+    ) -> Result<Option<(User, PasswordHash)>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.login = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(login.as_str())
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        row.map(|row| Ok((user_from_row(&row)?, PasswordHash::from_stored(get(&row, "password_hash")?))))
-            .transpose()
+        row.map(|row| {
+            Ok((
+                user_from_row(&row)?,
+                PasswordHash::from_stored(get(&row, "password_hash")?),
+            ))
+        })
+        .transpose()
     }
 
     async fn password_hash(&self, id: &UserId) -> Result<Option<PasswordHash>, StoreError> {
-        let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-            .bind(&id.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
+        let hash: Option<String> =
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(&id.0)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
         Ok(hash.map(PasswordHash::from_stored))
     }
 
@@ -111,7 +120,12 @@ impl UserStore for PostgresStore {
         rows.iter().map(user_from_row).collect()
     }
 
-    async fn change_user(&self, id: &UserId, change: &UserChange, now: Timestamp) -> Result<(), StoreError> {
+    async fn change_user(
+        &self,
+        id: &UserId,
+        change: &UserChange,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         let mut tx = self.write_transaction().await?;
         let updated = sqlx::query(
             "UPDATE users SET display_name = $2, oblast = $3, disabled = $4, updated_at = $5 WHERE id = $1",
@@ -142,13 +156,14 @@ impl UserStore for PostgresStore {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.write_transaction().await?;
-        let updated = sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
-            .bind(&id.0)
-            .bind(hash.as_str())
-            .bind(now.seconds())
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        let updated =
+            sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+                .bind(&id.0)
+                .bind(hash.as_str())
+                .bind(now.seconds())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound("user"));
         }
@@ -308,7 +323,12 @@ impl TokenStore for PostgresStore {
         rows.iter().map(token_from_row).collect()
     }
 
-    async fn revoke_api_token(&self, user: &UserId, token_id: &str, now: Timestamp) -> Result<(), StoreError> {
+    async fn revoke_api_token(
+        &self,
+        user: &UserId,
+        token_id: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         let result = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $3 WHERE user_id = $1 AND id = $2 AND revoked_at IS NULL",
         )
@@ -351,12 +371,14 @@ impl ThrottleStore for PostgresStore {
     }
 
     async fn login_failures_since(&self, key: &str, since: Timestamp) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE key_hash = $1 AND failed_at >= $2")
-            .bind(key)
-            .bind(since.seconds())
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_error)
+        sqlx::query_scalar(
+            "SELECT count(*) FROM login_failures WHERE key_hash = $1 AND failed_at >= $2",
+        )
+        .bind(key)
+        .bind(since.seconds())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)
     }
 
     async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {

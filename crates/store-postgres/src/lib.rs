@@ -5,8 +5,8 @@
 mod accounts;
 mod rows;
 mod schema;
-mod settings;
 pub mod scratch;
+mod settings;
 
 use std::time::Duration;
 

@@ -48,5 +48,7 @@ where
 }
 
 pub(crate) fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt(format!("{what} holds a value this version of Kolo does not know"))
+    StoreError::Corrupt(format!(
+        "{what} holds a value this version of Kolo does not know"
+    ))
 }

@@ -36,7 +36,9 @@ impl ScratchDatabase {
 
     /// Drops the database, ending any connection still open to it.
     pub async fn drop_database(self) -> Result<(), StoreError> {
-        let mut conn = PgConnection::connect(&self.server_url).await.map_err(db_error)?;
+        let mut conn = PgConnection::connect(&self.server_url)
+            .await
+            .map_err(db_error)?;
         sqlx::query(AssertSqlSafe(format!(
             "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
             self.name

@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use kolo_core::{Store, StoreError};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 pub use schema::ColumnDescription;
 

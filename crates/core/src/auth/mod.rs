@@ -10,7 +10,8 @@ mod user;
 
 pub use login::{LoginError, LoginThrottle, attempt_login};
 pub use password::{
-    Password, PasswordHash, PasswordProblem, hash_password, verify_password, verify_password_or_dummy,
+    Password, PasswordHash, PasswordProblem, hash_password, verify_password,
+    verify_password_or_dummy,
 };
 pub use permission::Action;
 pub use role::{Role, RoleSet};

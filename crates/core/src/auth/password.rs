@@ -123,9 +123,8 @@ pub fn verify_password(candidate: &str, hash: &PasswordHash) -> bool {
 /// that the answer takes as long either way and reveals nothing about which
 /// accounts exist.
 pub fn verify_password_or_dummy(candidate: &str, hash: Option<&PasswordHash>) -> bool {
-    static DUMMY: LazyLock<PasswordHash> = LazyLock::new(|| {
-        hash_password(&Password("a dummy password nobody has".to_owned()))
-    });
+    static DUMMY: LazyLock<PasswordHash> =
+        LazyLock::new(|| hash_password(&Password("a dummy password nobody has".to_owned())));
     match hash {
         Some(hash) => verify_password(candidate, hash),
         None => {

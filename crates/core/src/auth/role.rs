@@ -132,6 +132,9 @@ mod tests {
         let set = RoleSet::of(&[Role::Monitor, Role::Trainer]);
         assert!(set.contains(Role::Monitor));
         assert!(!set.contains(Role::Admin));
-        assert_eq!(set.iter().collect::<Vec<_>>(), [Role::Trainer, Role::Monitor]);
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            [Role::Trainer, Role::Monitor]
+        );
     }
 }

@@ -34,7 +34,8 @@ impl SessionPolicy {
     }
 
     pub fn needs_touch(&self, session: &Session, now: Timestamp) -> bool {
-        now.seconds() - session.last_seen_at.seconds() >= self.touch_interval_secs.min(self.idle_timeout_secs / 2)
+        now.seconds() - session.last_seen_at.seconds()
+            >= self.touch_interval_secs.min(self.idle_timeout_secs / 2)
     }
 }
 

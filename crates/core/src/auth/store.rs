@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 
-use super::{ApiToken, LoginName, NewSession, NewUser, PasswordHash, Session, User, UserChange, UserId};
+use super::{
+    ApiToken, LoginName, NewSession, NewUser, PasswordHash, Session, User, UserChange, UserId,
+};
 use crate::lang::Lang;
 use crate::store::StoreError;
 use crate::time::Timestamp;
@@ -14,13 +16,21 @@ pub trait UserStore: Send + Sync {
     async fn create_user(&self, user: &NewUser, now: Timestamp) -> Result<UserId, StoreError>;
     async fn user(&self, id: &UserId) -> Result<Option<User>, StoreError>;
     /// The account and its password hash, for logging in.
-    async fn user_credentials(&self, login: &LoginName) -> Result<Option<(User, PasswordHash)>, StoreError>;
+    async fn user_credentials(
+        &self,
+        login: &LoginName,
+    ) -> Result<Option<(User, PasswordHash)>, StoreError>;
     async fn password_hash(&self, id: &UserId) -> Result<Option<PasswordHash>, StoreError>;
     /// Every account, ordered by login.
     async fn users(&self) -> Result<Vec<User>, StoreError>;
     /// Applies an administrator's change in one transaction; disabling deletes the
     /// account's sessions.
-    async fn change_user(&self, id: &UserId, change: &UserChange, now: Timestamp) -> Result<(), StoreError>;
+    async fn change_user(
+        &self,
+        id: &UserId,
+        change: &UserChange,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     /// Sets a new password and ends every session of the account except `keep`.
     async fn set_password(
         &self,
@@ -49,16 +59,17 @@ pub trait SessionStore: Send + Sync {
 
 #[async_trait]
 pub trait TokenStore: Send + Sync {
-    async fn create_api_token(
-        &self,
-        token: &ApiToken,
-        token_hash: &str,
-    ) -> Result<(), StoreError>;
+    async fn create_api_token(&self, token: &ApiToken, token_hash: &str) -> Result<(), StoreError>;
     /// The live (not revoked) token with this hash and its account.
     async fn api_token(&self, token_hash: &str) -> Result<Option<(ApiToken, User)>, StoreError>;
     async fn api_tokens_of(&self, user: &UserId) -> Result<Vec<ApiToken>, StoreError>;
     /// Revokes one of the user's tokens; `NotFound` when the user has no such token.
-    async fn revoke_api_token(&self, user: &UserId, token_id: &str, now: Timestamp) -> Result<(), StoreError>;
+    async fn revoke_api_token(
+        &self,
+        user: &UserId,
+        token_id: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
     async fn touch_api_token(&self, token_id: &str, now: Timestamp) -> Result<(), StoreError>;
 }
 

@@ -1,0 +1,107 @@
+## Layout
+language-name = English
+skip-to-content = Skip to content
+demo-banner = DEMO DATA: every person and organisation here is fictional.
+nav-label = Main menu
+nav-dashboard = Home
+nav-users = Staff
+nav-account = My account
+logout = Log out
+footer-text = Kolo: a system for community-led organisations.
+
+## Errors
+error-title = Error
+error-back-home = Back to the home page
+error-unauthorized = Please sign in.
+error-forbidden = You do not have access to this page.
+error-csrf = The form has expired or came from another site. Reload the page and try again.
+error-not-found = There is no such page.
+error-method = This action cannot be done this way.
+error-too-large = Too much data was sent.
+error-too-many = Too many requests. Wait a minute and try again.
+error-internal = Something went wrong inside Kolo. Your data was not changed; try again or tell your administrator.
+error-unknown-language = This language is not supported.
+
+## Login
+login-title = Sign in
+login-name = Login
+login-password = Password
+login-submit = Sign in
+login-failed = The login or password is wrong.
+login-throttled = Too many failed attempts. Wait 15 minutes and try again.
+login-name-length = A login has 3 to 64 characters.
+login-name-characters = A login may hold only Latin letters, digits, dot, hyphen and underscore, and starts with a letter or digit.
+
+## Passwords
+password-rules = At least 12 characters. A phrase of a few words that is easy to remember works best.
+password-too-short = The password is too short: it needs at least 12 characters.
+password-too-long = The password is too long: at most 128 characters.
+password-common = This password is too common and easy to guess. Choose another.
+password-contains-login = The password must not contain the login.
+
+## Dashboard
+dashboard-title = Home
+dashboard-greeting = Welcome, { $name }! Here is what you can do next.
+dashboard-staff-title = Active accounts
+dashboard-roles-uncovered = Nobody holds the role: { $roles }.
+dashboard-manage-users = Manage accounts
+dashboard-regions-title = Oblasts where the team works
+dashboard-account-title = Your account
+dashboard-your-roles = Your roles: { $roles }.
+
+## Account
+account-title = My account
+account-change-password = Change password
+account-current-password = Current password
+account-new-password = New password
+account-confirm-password = New password again
+account-current-password-wrong = The current password is wrong.
+account-password-mismatch = The passwords differ.
+account-password-changed = Password changed. Every other session of this account has ended.
+account-tokens-title = API tokens
+account-tokens-hint = A token lets a program use the API on your behalf, with your permissions. Send it in the Authorization: Bearer header.
+account-token-created = Here is the new token. Copy it now: it will not be shown again.
+account-token-name = Token name
+account-token-created-at = Created
+account-token-last-used = Last used
+account-token-never-used = not used yet
+account-token-revoke = Revoke
+account-token-create = Create token
+account-token-name-invalid = Give the token a name (up to 80 characters) so you know what it is for.
+
+## Users
+users-title = Staff accounts
+users-new = New account
+users-edit = Edit account
+users-back = ← Back to the accounts
+users-display-name = Name shown on pages
+users-roles = Roles
+users-oblast = Oblast
+users-oblast-national = National office (no oblast)
+users-status = Status
+users-active = active
+users-disabled = disabled
+users-login-hint = Latin letters, digits, dot, hyphen, underscore. The login cannot be changed later.
+users-new-password-optional = New password (leave empty to keep the current one)
+users-disable = Disable the account (ends all its sessions)
+users-display-name-invalid = Give a name (up to 100 characters).
+users-role-unknown = Unknown role.
+users-roles-required = Choose at least one role.
+users-oblast-unknown = Unknown oblast.
+users-password-required = Give a password.
+users-login-taken = This login is taken.
+users-last-admin = This is the last active administrator: give the admin role to someone else first.
+users-last-admin-self = You are the last active administrator: give the admin role to someone else first.
+users-saved = Changes saved.
+
+## Forms
+form-has-errors = Correct the marked fields and send the form again.
+form-save = Save
+
+## Roles
+role-admin = Administrator
+role-coordinator = Coordinator
+role-trainer = Trainer
+role-monitor = Monitor
+role-case_worker = Case worker
+role-viewer = Viewer

@@ -1,0 +1,107 @@
+## Layout
+language-name = Українська
+skip-to-content = Перейти до змісту
+demo-banner = ДЕМО-ДАНІ: усі люди й організації тут вигадані.
+nav-label = Головне меню
+nav-dashboard = Головна
+nav-users = Працівники
+nav-account = Мій обліковий запис
+logout = Вийти
+footer-text = Коло — система для громадських організацій, які очолюють спільноти.
+
+## Errors
+error-title = Помилка
+error-back-home = Повернутися на головну
+error-unauthorized = Потрібно увійти в систему.
+error-forbidden = У вас немає доступу до цієї сторінки.
+error-csrf = Форма застаріла або надійшла з іншого сайту. Перезавантажте сторінку й спробуйте ще раз.
+error-not-found = Такої сторінки немає.
+error-method = Цю дію не можна виконати так.
+error-too-large = Надіслано забагато даних.
+error-too-many = Забагато запитів. Зачекайте хвилину й спробуйте ще раз.
+error-internal = Сталася внутрішня помилка. Ваші дані не змінено; спробуйте ще раз або повідомте адміністраторку.
+error-unknown-language = Ця мова не підтримується.
+
+## Login
+login-title = Вхід
+login-name = Логін
+login-password = Пароль
+login-submit = Увійти
+login-failed = Неправильний логін або пароль.
+login-throttled = Забагато невдалих спроб входу. Зачекайте 15 хвилин і спробуйте ще раз.
+login-name-length = Логін має містити від 3 до 64 символів.
+login-name-characters = Логін може містити лише латинські літери, цифри, крапку, дефіс і підкреслення й має починатися з літери або цифри.
+
+## Passwords
+password-rules = Щонайменше 12 символів. Найкраще — фраза з кількох слів, яку легко запам’ятати.
+password-too-short = Пароль закороткий: потрібно щонайменше 12 символів.
+password-too-long = Пароль задовгий: не більше 128 символів.
+password-common = Цей пароль надто поширений, його легко вгадати. Оберіть інший.
+password-contains-login = Пароль не повинен містити логін.
+
+## Dashboard
+dashboard-title = Головна
+dashboard-greeting = Вітаємо, { $name }! Ось що ви можете зробити далі.
+dashboard-staff-title = Активні облікові записи
+dashboard-roles-uncovered = Немає жодної людини з роллю: { $roles }.
+dashboard-manage-users = Керувати обліковими записами
+dashboard-regions-title = Області, де працює команда
+dashboard-account-title = Ваш обліковий запис
+dashboard-your-roles = Ваші ролі: { $roles }.
+
+## Account
+account-title = Мій обліковий запис
+account-change-password = Змінити пароль
+account-current-password = Поточний пароль
+account-new-password = Новий пароль
+account-confirm-password = Новий пароль ще раз
+account-current-password-wrong = Поточний пароль неправильний.
+account-password-mismatch = Паролі не збігаються.
+account-password-changed = Пароль змінено. Усі інші сеанси цього облікового запису завершено.
+account-tokens-title = API-токени
+account-tokens-hint = Токен дає програмі доступ до API від вашого імені, з вашими правами. Надсилайте його в заголовку Authorization: Bearer.
+account-token-created = Ось новий токен. Скопіюйте його зараз: більше його не буде показано.
+account-token-name = Назва токена
+account-token-created-at = Створено
+account-token-last-used = Останнє використання
+account-token-never-used = ще не використовувався
+account-token-revoke = Відкликати
+account-token-create = Створити токен
+account-token-name-invalid = Назвіть токен (до 80 символів), щоб знати, для чого він.
+
+## Users
+users-title = Облікові записи працівників
+users-new = Новий обліковий запис
+users-edit = Редагування облікового запису
+users-back = ← До списку облікових записів
+users-display-name = Ім’я на сторінках
+users-roles = Ролі
+users-oblast = Область
+users-oblast-national = Національний офіс (без області)
+users-status = Стан
+users-active = активний
+users-disabled = вимкнено
+users-login-hint = Латинські літери, цифри, крапка, дефіс, підкреслення. Змінити логін пізніше не можна.
+users-new-password-optional = Новий пароль (залиште порожнім, щоб не змінювати)
+users-disable = Вимкнути обліковий запис (усі сеанси буде завершено)
+users-display-name-invalid = Вкажіть ім’я (до 100 символів).
+users-role-unknown = Невідома роль.
+users-roles-required = Оберіть щонайменше одну роль.
+users-oblast-unknown = Невідома область.
+users-password-required = Вкажіть пароль.
+users-login-taken = Такий логін уже є.
+users-last-admin = Це остання активна адміністраторка: спершу надайте роль адміністратора комусь іще.
+users-last-admin-self = Ви — остання активна адміністраторка: спершу надайте роль адміністратора комусь іще.
+users-saved = Зміни збережено.
+
+## Forms
+form-has-errors = Виправте позначені поля й надішліть форму ще раз.
+form-save = Зберегти
+
+## Roles
+role-admin = Адміністратор(ка)
+role-coordinator = Координатор(ка)
+role-trainer = Тренер(ка)
+role-monitor = Монітор(ка)
+role-case_worker = Кейс-менеджер(ка)
+role-viewer = Перегляд

@@ -1,0 +1,7 @@
+//! Administration: staff accounts and their roles.
+
+mod users;
+
+pub fn routes() -> crate::web::RouteTable {
+    users::routes()
+}

@@ -1,0 +1,152 @@
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use kolo_core::auth::{LoginError, NewSession, attempt_login, verify_password_or_dummy};
+use kolo_core::ids::{new_secret_token, token_hash};
+use kolo_core::lang::Lang;
+use kolo_core::time::Timestamp;
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::web::url::local_path;
+use crate::web::{Access, AppError, Page, RequestContext, RouteTable, cookies};
+
+pub fn routes() -> RouteTable {
+    RouteTable::new()
+        .get("/login", Access::Public, login_page)
+        .post("/login", Access::Public, login_submit)
+        .post("/logout", Access::Public, logout)
+        .post("/language", Access::Public, switch_language)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: Page,
+    next: String,
+    login: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NextQuery {
+    next: String,
+}
+
+async fn login_page(
+    State(app): State<AppState>,
+    ctx: RequestContext,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    if ctx.staff.is_some() {
+        let target = local_path(&query.next).unwrap_or("/");
+        return Ok(Redirect::to(target).into_response());
+    }
+    let page = LoginPage {
+        page: Page::new(&app, &ctx, "login-title"),
+        next: query.next,
+        login: String::new(),
+        error: None,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginForm {
+    login: String,
+    password: String,
+    next: String,
+}
+
+async fn login_submit(
+    State(app): State<AppState>,
+    ctx: RequestContext,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let now = Timestamp::now();
+    let verify = async |candidate: String, hash: Option<kolo_core::auth::PasswordHash>| {
+        tokio::task::spawn_blocking(move || verify_password_or_dummy(&candidate, hash.as_ref()))
+            .await
+            .unwrap_or(false)
+    };
+    let outcome = attempt_login(
+        &*app.store,
+        &app.config.login_throttle,
+        &form.login,
+        &form.password,
+        &ctx.client_addr,
+        now,
+        verify,
+    )
+    .await;
+    let (status, message_id) = match outcome {
+        Ok(user) => {
+            let token = new_secret_token();
+            app.store
+                .create_session(&NewSession {
+                    token_hash: token_hash(&token),
+                    user_id: user.id.clone(),
+                    created_at: now,
+                })
+                .await?;
+            tracing::info!(user = %user.id, "signed in");
+            let target = local_path(&form.next).unwrap_or("/");
+            let mut response = Redirect::to(target).into_response();
+            let cookie = cookies::set(cookies::SESSION, &token, ctx.secure, None);
+            cookies::attach(&mut response, &cookie);
+            return Ok(response);
+        }
+        Err(LoginError::Invalid) => (StatusCode::UNAUTHORIZED, "login-failed"),
+        Err(LoginError::Throttled) => (StatusCode::TOO_MANY_REQUESTS, "login-throttled"),
+        Err(LoginError::Store(error)) => return Err(error.into()),
+    };
+    let page = Page::new(&app, &ctx, "login-title");
+    let error = Some(page.t(message_id));
+    let body = LoginPage {
+        page,
+        next: form.next,
+        login: form.login,
+        error,
+    }
+    .render()?;
+    Ok((status, Html(body)).into_response())
+}
+
+async fn logout(State(app): State<AppState>, ctx: RequestContext) -> Result<Response, AppError> {
+    if let Some(hash) = ctx.staff.as_ref().and_then(|s| s.session_hash.as_ref()) {
+        app.store.delete_session(hash).await?;
+    }
+    let mut response = Redirect::to("/login").into_response();
+    let cookie = cookies::clear(cookies::SESSION, ctx.secure);
+    cookies::attach(&mut response, &cookie);
+    Ok(response)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LanguageForm {
+    lang: String,
+    back: String,
+}
+
+/// Remembers the chosen language: on the account when signed in, else in a cookie.
+async fn switch_language(
+    State(app): State<AppState>,
+    ctx: RequestContext,
+    Form(form): Form<LanguageForm>,
+) -> Result<Response, AppError> {
+    let lang = Lang::from_tag(&form.lang).ok_or(AppError::BadRequest("error-unknown-language"))?;
+    if let Some(staff) = &ctx.staff {
+        app.store.set_language(&staff.user.id, lang).await?;
+    }
+    let target = local_path(&form.back).unwrap_or("/");
+    let mut response = Redirect::to(target).into_response();
+    let year = 365 * 24 * 3600;
+    let cookie = cookies::set(cookies::LANGUAGE, lang.code(), ctx.secure, Some(year));
+    cookies::attach(&mut response, &cookie);
+    Ok(response)
+}

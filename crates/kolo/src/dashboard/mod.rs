@@ -1,0 +1,5 @@
+//! The start page: for each of the person's roles, what they can do next.
+
+mod web;
+
+pub use web::routes;

@@ -1,0 +1,17 @@
+//! The Kolo binary: command line, HTTP server, pages and JSON API.
+//!
+//! Each domain has a module here with its pages (`web.rs`) and JSON endpoints
+//! (`api.rs`) over the rules in `kolo-core`. This crate never writes SQL: it talks
+//! to storage only through the traits in `kolo_core`.
+
+pub mod account;
+pub mod admin;
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod dashboard;
+pub mod demo;
+pub mod storage;
+pub mod web;

@@ -1,0 +1,176 @@
+//! The route table: every route is added with the access it requires, so the
+//! guard can check it in one place and a test can walk them all.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, on};
+use kolo_core::auth::Action;
+
+use crate::app::AppState;
+
+/// Who may reach a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (login page, health check, stylesheet).
+    Public,
+    /// Signed-in staff whose roles allow the action.
+    Staff(Action),
+}
+
+/// What the OpenAPI document says about a JSON endpoint.
+#[derive(Clone, Copy, Debug)]
+pub struct ApiDoc {
+    pub summary: &'static str,
+    /// The name of the response schema in `api::openapi`.
+    pub response: &'static str,
+}
+
+/// One route of the server.
+#[derive(Clone, Debug)]
+pub struct RouteSpec {
+    pub method: Method,
+    /// The path pattern, as axum matches it (`/admin/users/{id}`).
+    pub path: &'static str,
+    pub access: Access,
+    pub api: Option<ApiDoc>,
+}
+
+/// Builds the router and the table of routes together, so no route can exist
+/// without a declared access.
+pub struct RouteTable {
+    router: Router<AppState>,
+    specs: Vec<RouteSpec>,
+}
+
+impl Default for RouteTable {
+    fn default() -> Self {
+        RouteTable {
+            router: Router::new(),
+            specs: Vec::new(),
+        }
+    }
+}
+
+impl RouteTable {
+    pub fn new() -> RouteTable {
+        RouteTable::default()
+    }
+
+    pub fn get<H, T>(self, path: &'static str, access: Access, handler: H) -> RouteTable
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::GET, path, access, None, handler)
+    }
+
+    pub fn post<H, T>(self, path: &'static str, access: Access, handler: H) -> RouteTable
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::POST, path, access, None, handler)
+    }
+
+    /// A JSON endpoint under `/api/v1`, described in the OpenAPI document.
+    pub fn api_get<H, T>(
+        self,
+        path: &'static str,
+        access: Access,
+        doc: ApiDoc,
+        handler: H,
+    ) -> RouteTable
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::GET, path, access, Some(doc), handler)
+    }
+
+    fn add<H, T>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        api: Option<ApiDoc>,
+        handler: H,
+    ) -> RouteTable
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(method.clone())
+            .unwrap_or_else(|_| panic!("route {path}: {method} cannot be routed"));
+        self.router = self.router.route(path, on(filter, handler));
+        self.specs.push(RouteSpec {
+            method,
+            path,
+            access,
+            api,
+        });
+        self
+    }
+
+    pub fn merge(mut self, other: RouteTable) -> RouteTable {
+        self.router = self.router.merge(other.router);
+        self.specs.extend(other.specs);
+        self
+    }
+
+    pub fn into_parts(self) -> (Router<AppState>, Vec<RouteSpec>) {
+        (self.router, self.specs)
+    }
+}
+
+/// What the table says about a matched route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Declared {
+    Access(Access),
+    /// The path exists, but not with this method (answered 405).
+    OtherMethods,
+    /// The router knows the path but the table does not: denied.
+    Nothing,
+}
+
+/// Finds a route's access by method and matched path pattern.
+#[derive(Clone, Debug, Default)]
+pub struct RouteIndex {
+    access: HashMap<&'static str, Vec<(Method, Access)>>,
+    specs: Vec<RouteSpec>,
+}
+
+impl RouteIndex {
+    pub fn new(specs: Vec<RouteSpec>) -> RouteIndex {
+        let mut access: HashMap<&'static str, Vec<(Method, Access)>> = HashMap::new();
+        for spec in &specs {
+            access
+                .entry(spec.path)
+                .or_default()
+                .push((spec.method.clone(), spec.access));
+        }
+        RouteIndex { access, specs }
+    }
+
+    /// The declared access of a matched route; `HEAD` is answered by the `GET` route.
+    pub fn lookup(&self, method: &Method, path: &str) -> Declared {
+        let method = if method == Method::HEAD {
+            &Method::GET
+        } else {
+            method
+        };
+        let Some(methods) = self.access.get(path) else {
+            return Declared::Nothing;
+        };
+        match methods.iter().find(|(m, _)| m == method) {
+            Some((_, access)) => Declared::Access(*access),
+            None => Declared::OtherMethods,
+        }
+    }
+
+    pub fn specs(&self) -> &[RouteSpec] {
+        &self.specs
+    }
+}
