@@ -106,11 +106,11 @@ proptest! {
 
     #[test]
     fn an_exact_p_value_is_never_below_the_most_extreme_pattern(pairs in continuous_scores()) {
-        if let Some(test) = signed_rank_test(&pairs) {
-            if test.method == PValueMethod::Exact {
-                let smallest = (2.0 / 2f64.powi(test.ranked() as i32)).min(1.0);
-                prop_assert!(test.p_value >= smallest);
-            }
+        if let Some(test) = signed_rank_test(&pairs)
+            && test.method == PValueMethod::Exact
+        {
+            let smallest = (2.0 / 2f64.powi(test.ranked() as i32)).min(1.0);
+            prop_assert!(test.p_value >= smallest);
         }
     }
 
