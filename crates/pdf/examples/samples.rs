@@ -1,5 +1,6 @@
-//! Writes a sample sign-in sheet (300 fictional participants, three days) and a
-//! certificate of attendance, to look at the layout:
+//! Writes sample documents to look at the layout: a sign-in sheet (300
+//! fictional participants, three days), a certificate of attendance, a paper
+//! test with tick boxes and a QR code, and a report page with a chart:
 //!
 //! ```text
 //! cargo run -p kolo-pdf --example samples -- OUTPUT_DIR
@@ -26,6 +27,8 @@ fn main() -> ExitCode {
             "certificate.pdf",
             sample::certificate("Олена Ґудзь-Їжакевич"),
         ),
+        ("paper-test.pdf", sample::paper_test()),
+        ("report.pdf", sample::report()),
     ];
     for (name, document) in documents {
         let path = dir.join(name);

@@ -74,6 +74,7 @@ pub struct Table {
     font_size: f32,
     min_row_height: f32,
     striped: bool,
+    header: bool,
 }
 
 impl Table {
@@ -93,6 +94,7 @@ impl Table {
             font_size: 9.0,
             min_row_height: 0.0,
             striped: false,
+            header: true,
         }
     }
 
@@ -117,6 +119,13 @@ impl Table {
     /// follow a long row across a landscape page.
     pub fn striped(mut self) -> Table {
         self.striped = true;
+        self
+    }
+
+    /// This table without its header row: answer options on a paper form,
+    /// say. Column headers are then not shown at all.
+    pub fn without_header(mut self) -> Table {
+        self.header = false;
         self
     }
 
@@ -149,28 +158,37 @@ impl Table {
             .map(|column| Cell::text(column.header.clone()))
             .collect();
         // A header taller than a third of the page would crowd out the rows.
-        let header = geometry.row(&header_cells, header_style, 0.0, flow.body.height() / 3.0);
-        let row_room = flow.body.height() - header.height;
+        let header = self
+            .header
+            .then(|| geometry.row(&header_cells, header_style, 0.0, flow.body.height() / 3.0));
+        let header_height = header.as_ref().map_or(0.0, |header| header.height);
+        let row_room = flow.body.height() - header_height;
+        let draw_header = |flow: &mut Flow| {
+            if let Some(header) = &header {
+                self.draw_row(header, &geometry, flow, Some(Table::HEADER_FILL));
+                flow.advance(header.height);
+            }
+        };
 
         if self.rows.is_empty() {
-            flow.make_room(header.height);
-            self.draw_row(&header, &geometry, flow, Some(Table::HEADER_FILL));
-            flow.advance(header.height);
+            flow.make_room(header_height);
+            draw_header(flow);
             return Ok(());
         }
-        let mut header_on_page = false;
+        // True once the current page has this table's header (or the table
+        // has none).
+        let mut page_started = false;
         for (index, cells) in self.rows.iter().enumerate() {
             let row = geometry.row(cells, body_style, self.min_row_height, row_room);
             let fits = flow.y + row.height <= flow.body.bottom + 0.01;
-            if !header_on_page || !fits {
-                if header_on_page {
+            if !page_started || !fits {
+                if page_started {
                     flow.new_page();
                 } else {
-                    flow.make_room(header.height + row.height);
+                    flow.make_room(header_height + row.height);
                 }
-                self.draw_row(&header, &geometry, flow, Some(Table::HEADER_FILL));
-                flow.advance(header.height);
-                header_on_page = true;
+                draw_header(flow);
+                page_started = true;
             }
             let fill = (self.striped && index % 2 == 1).then_some(Table::STRIPE_FILL);
             self.draw_row(&row, &geometry, flow, fill);
