@@ -546,3 +546,15 @@ fn the_sample_paper_test_and_report_build_and_read_back() {
     let text = squeeze(&tools::pages_text(&report).concat());
     assert!(text.contains("Моделі регулювання 27 41 80 +39"), "{text}");
 }
+
+#[test]
+fn characters_the_font_lacks_neither_fail_nor_hide_the_rest_of_the_text() {
+    // Nicknames may hold emoji or letters of scripts Noto Sans lacks.
+    let mut doc = Document::builder("Emoji", "uk").build().unwrap();
+    doc.paragraph("Лола🌸 та 李 і й (и + \u{306}) кінець");
+    let pdf = tools::save("missing-glyphs", &doc.finish().unwrap());
+    let text = squeeze(&tools::pages_text(&pdf).concat());
+    assert!(text.starts_with("Лола"), "{text}");
+    assert!(text.contains("кінець"), "{text}");
+    assert!(text.contains("та"), "{text}");
+}
