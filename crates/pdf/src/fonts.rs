@@ -59,15 +59,21 @@ impl Run {
         let (Some(first), Some(last)) = (glyphs.first(), glyphs.last()) else {
             return Run::default();
         };
-        let bytes = first.text_range.start..last.text_range.end;
-        let shift = bytes.start;
+        let shift = first.text_range.start;
+        // Left-to-right shaping keeps clusters in text order, so this range
+        // is valid; if it ever were not, an empty run beats a panic.
+        let Some(text) = self.text.get(shift..last.text_range.end) else {
+            return Run::default();
+        };
         Run {
-            text: self.text[bytes].to_owned(),
+            text: text.to_owned(),
             glyphs: glyphs
                 .iter()
                 .map(|glyph| {
                     let mut glyph = glyph.clone();
-                    glyph.text_range = glyph.text_range.start - shift..glyph.text_range.end - shift;
+                    let range = &glyph.text_range;
+                    glyph.text_range =
+                        range.start.saturating_sub(shift)..range.end.saturating_sub(shift);
                     glyph
                 })
                 .collect(),

@@ -558,3 +558,42 @@ fn characters_the_font_lacks_neither_fail_nor_hide_the_rest_of_the_text() {
     assert!(text.contains("кінець"), "{text}");
     assert!(text.contains("та"), "{text}");
 }
+
+#[test]
+fn unusual_text_from_outside_builds_a_document_in_every_block() {
+    let samples = [
+        "\u{301}наголос на початку",
+        "нуль\u{0}символ і\tтабуляція\r\nрядок",
+        "مرحبا שלום",
+        "👩‍👩‍👧 родина",
+        "нульова\u{200B}ширина",
+        &"довге-слово-з-дефісами-".repeat(30),
+        "-",
+        "…",
+        "",
+    ];
+    let mut doc = Document::builder(samples.concat(), "uk")
+        .header(samples[0], samples[3])
+        .footer_note(samples[1])
+        .page_numbers(samples[2])
+        .build()
+        .unwrap();
+    let mut table = Table::new(vec![Column::new(samples[4], 1.0), Column::new("", 0.3)]);
+    for sample in samples {
+        doc.heading(Heading::Section, sample);
+        doc.paragraph(sample);
+        doc.key_values(&[(sample, sample)]);
+        table.push_row(vec![Cell::text(sample), Cell::text(sample)]);
+    }
+    doc.table(&table).unwrap();
+    doc.figure(50.0, |canvas| {
+        for sample in samples {
+            canvas.text(10.0, 20.0, sample, TextStyle::body());
+            canvas.text_box(10.0, 20.0, 50.0, sample, TextStyle::body());
+        }
+    })
+    .unwrap();
+    let pdf = tools::save("unusual", &doc.finish().unwrap());
+    let text = squeeze(&tools::pages_text(&pdf).concat());
+    assert!(text.contains("родина") && text.contains("ширина") && text.contains("рядок"));
+}
