@@ -4,6 +4,7 @@
 //! This crate does no database and no HTTP work. It reads and writes only the files it is
 //! pointed at (the key directory, the audit head file, backup files and restore targets).
 
+pub mod audit;
 pub mod blind;
 pub mod field;
 pub mod kdf;
