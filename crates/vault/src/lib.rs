@@ -5,6 +5,7 @@
 //! pointed at (the key directory, the audit head file, backup files and restore targets).
 
 pub mod audit;
+pub mod backup;
 pub mod blind;
 pub mod field;
 pub mod kdf;

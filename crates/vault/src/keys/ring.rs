@@ -445,7 +445,6 @@ impl BackupKey {
         Self { key, id }
     }
 
-    #[allow(dead_code, reason = "used by the backup module, which lands next")]
     pub(crate) fn key(&self) -> &Key32 {
         &self.key
     }
