@@ -182,6 +182,15 @@ impl Aead {
     }
 }
 
+/// Appends `bytes` preceded by its length, so `("ab", "c")` and `("a", "bc")` differ.
+pub(crate) fn push_with_length(out: &mut Vec<u8>, bytes: &[u8]) {
+    // Table, column and row names are short; a length past u32 is a caller bug, and
+    // saturating still keeps the encoding unambiguous for every realistic input.
+    let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
 /// Lower-case hexadecimal.
 pub(crate) fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use crate::crypto::{Aead, Key32, NONCE_LEN, TAG_LEN, random_array};
+use crate::crypto::{Aead, Key32, NONCE_LEN, TAG_LEN, push_with_length, random_array};
 use crate::secret::SecretString;
 
 /// Version byte of the current field format.
@@ -340,15 +340,6 @@ fn associated_data(header: &[u8; HEADER_LEN], context: &FieldContext) -> Vec<u8>
         push_with_length(&mut ad, part);
     }
     ad
-}
-
-/// Appends `bytes` preceded by its length, so `("ab", "c")` and `("a", "bc")` differ.
-pub(crate) fn push_with_length(out: &mut Vec<u8>, bytes: &[u8]) {
-    // Table, column and row names are short; a length past u32 is a caller bug, and
-    // saturating still keeps the encoding unambiguous for every realistic input.
-    let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(bytes);
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::address::TruncatedAddress;
-use crate::field::push_with_length;
+use crate::crypto::push_with_length;
 
 const LABEL: &[u8] = b"kolo.audit.v1\0";
 

@@ -22,9 +22,10 @@ use crate::secret::SecretString;
 /// Plaintext bytes per encrypted chunk.
 pub(crate) const CHUNK_SIZE: u32 = 64 * 1024;
 
-/// Deflate level: 3 of 9. Database files and text compress well at low levels, photos do not
-/// compress at any level, and the time goes into every nightly backup.
-const COMPRESSION_LEVEL: u32 = 3;
+/// Deflate level 1 of 9. Measured on 64 MiB (`cargo bench`): level 1 writes text-like data
+/// about twice as fast as level 3 for a file 28% instead of 21% of the input, and random data
+/// (encrypted fields, photos), which no level compresses, three to four times as fast.
+const COMPRESSION_LEVEL: u32 = 1;
 
 /// Writes an encrypted, compressed backup to `out`. Add entries, then call
 /// [`BackupWriter::finish`]; a backup that is not finished is refused when read (truncated).
