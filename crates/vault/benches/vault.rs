@@ -157,11 +157,11 @@ fn backups(ring: &KeyRing) {
     for (label, make) in [
         (
             "text-like (compresses)",
-            TextLike::new as fn(u64) -> Box<dyn Read>,
+            TextLike::boxed as fn(u64) -> Box<dyn Read>,
         ),
         (
             "random (does not compress, like ciphertext or photos)",
-            Noise::new as fn(u64) -> Box<dyn Read>,
+            Noise::boxed as fn(u64) -> Box<dyn Read>,
         ),
     ] {
         let mut written = Vec::new();
@@ -273,7 +273,7 @@ struct TextLike {
 }
 
 impl TextLike {
-    fn new(size: u64) -> Box<dyn Read> {
+    fn boxed(size: u64) -> Box<dyn Read> {
         Box::new(Self {
             remaining: size,
             row: 0,
@@ -316,7 +316,7 @@ struct Noise {
 }
 
 impl Noise {
-    fn new(size: u64) -> Box<dyn Read> {
+    fn boxed(size: u64) -> Box<dyn Read> {
         Box::new(Self {
             remaining: size,
             state: 0x9E37_79B9_7F4A_7C15,
