@@ -12,7 +12,10 @@ use zeroize::{Zeroize, Zeroizing};
 const REDACTED: &str = "[redacted]";
 
 /// A UTF-8 secret (passphrase, decrypted name or phone, recovery code).
-#[derive(Clone, Default, PartialEq, Eq)]
+///
+/// Deliberately not `PartialEq`: `==` on secrets is not constant-time, so comparing them is
+/// an explicit choice (compare `expose()`, or hashes in constant time).
+#[derive(Clone, Default)]
 pub struct SecretString(Zeroizing<String>);
 
 impl SecretString {
@@ -61,8 +64,9 @@ impl fmt::Display for SecretString {
     }
 }
 
-/// A binary secret (key material, decrypted attachment fragment).
-#[derive(Clone, Default, PartialEq, Eq)]
+/// A binary secret (key material, decrypted attachment fragment). Not `PartialEq`, like
+/// [`SecretString`].
+#[derive(Clone, Default)]
 pub struct SecretBytes(Zeroizing<Vec<u8>>);
 
 impl SecretBytes {
