@@ -112,10 +112,15 @@ impl fmt::Display for FieldContext {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FieldError {
     #[error(
-        "the stored value is {len} bytes, shorter than any encrypted value ({MIN_CIPHERTEXT_LEN} bytes): \
-         it is not a Kolo encrypted value (was it written as plain text?)"
+        "the stored value ({len} bytes) is not a Kolo encrypted value: it is empty or looks like \
+         plain text (was it written without encryption?)"
     )]
-    TooShort { len: usize },
+    NotEncrypted { len: usize },
+    #[error(
+        "the stored value is {len} bytes, shorter than any encrypted value ({MIN_CIPHERTEXT_LEN} \
+         bytes): it was cut short"
+    )]
+    Truncated { len: usize },
     #[error(
         "the stored value has format version {0}, which this version of Kolo cannot read: upgrade Kolo"
     )]
@@ -283,40 +288,34 @@ struct Parsed<'a> {
 }
 
 fn parse(ciphertext: &[u8]) -> Result<Parsed<'_>, FieldError> {
-    if ciphertext.len() < MIN_CIPHERTEXT_LEN {
-        // A version byte we do not know is the more useful message, when there is one.
-        if let Some(&version) = ciphertext.first()
-            && version != FORMAT_V1
-            && ciphertext.len() >= HEADER_LEN
-        {
-            return Err(FieldError::UnsupportedVersion(version));
-        }
-        return Err(FieldError::TooShort {
-            len: ciphertext.len(),
-        });
+    let len = ciphertext.len();
+    let version = match ciphertext.first() {
+        // Format versions are small numbers; a first byte that is a printable character or
+        // part of UTF-8 text means the value was stored as text.
+        None => return Err(FieldError::NotEncrypted { len }),
+        Some(&byte) if byte >= 0x20 => return Err(FieldError::NotEncrypted { len }),
+        Some(&byte) => byte,
+    };
+    if version != FORMAT_V1 {
+        return Err(FieldError::UnsupportedVersion(version));
     }
-    let (header, rest) = ciphertext.split_at(HEADER_LEN);
-    let (nonce, rest) = rest.split_at(NONCE_LEN);
-    let (body, tag) = rest.split_at(rest.len() - TAG_LEN);
-    let header: [u8; HEADER_LEN] = header.try_into().map_err(|_| FieldError::TooShort {
-        len: ciphertext.len(),
-    })?;
-    if header[0] != FORMAT_V1 {
-        return Err(FieldError::UnsupportedVersion(header[0]));
-    }
+    let truncated = || FieldError::Truncated { len };
+    let (header, rest) = ciphertext
+        .split_first_chunk::<HEADER_LEN>()
+        .ok_or_else(truncated)?;
+    let (nonce, rest) = rest
+        .split_first_chunk::<NONCE_LEN>()
+        .ok_or_else(truncated)?;
+    let (body, tag) = rest.split_last_chunk::<TAG_LEN>().ok_or_else(truncated)?;
     let key = KeyId(u32::from_be_bytes([
         header[1], header[2], header[3], header[4],
     ]));
     Ok(Parsed {
-        header,
+        header: *header,
         key,
-        nonce: nonce.try_into().map_err(|_| FieldError::TooShort {
-            len: ciphertext.len(),
-        })?,
+        nonce: *nonce,
         body,
-        tag: tag.try_into().map_err(|_| FieldError::TooShort {
-            len: ciphertext.len(),
-        })?,
+        tag: *tag,
     })
 }
 

@@ -99,11 +99,11 @@ fn a_shortened_value_is_refused() {
     ));
     assert_eq!(
         cipher.decrypt(&sealed[..10], &phone_place()),
-        Err(FieldError::TooShort { len: 10 })
+        Err(FieldError::Truncated { len: 10 })
     );
     assert_eq!(
         cipher.decrypt(b"", &phone_place()),
-        Err(FieldError::TooShort { len: 0 })
+        Err(FieldError::NotEncrypted { len: 0 })
     );
 }
 
@@ -114,11 +114,14 @@ fn plain_text_stored_by_mistake_is_reported_as_not_encrypted() {
     let error = cipher
         .decrypt(b"+380671234567", &phone_place())
         .unwrap_err();
-    assert_eq!(error, FieldError::UnsupportedVersion(b'+'));
+    assert_eq!(error, FieldError::NotEncrypted { len: 13 });
+    assert!(error.to_string().contains("plain text"));
     let long_text = "a narrative typed straight into the database by someone".as_bytes();
     assert_eq!(
         cipher.decrypt(long_text, &phone_place()),
-        Err(FieldError::UnsupportedVersion(b'a'))
+        Err(FieldError::NotEncrypted {
+            len: long_text.len()
+        })
     );
 }
 
@@ -131,6 +134,17 @@ fn an_unknown_format_version_is_named() {
     assert_eq!(
         cipher.decrypt(&sealed, &phone_place()),
         Err(FieldError::UnsupportedVersion(2))
+    );
+    assert_eq!(
+        cipher.decrypt(&[0x00], &phone_place()),
+        Err(FieldError::UnsupportedVersion(0))
+    );
+    let cyrillic = "Оксана".as_bytes();
+    assert_eq!(
+        cipher.decrypt(cyrillic, &phone_place()),
+        Err(FieldError::NotEncrypted {
+            len: cyrillic.len()
+        })
     );
 }
 
@@ -181,7 +195,7 @@ fn unreadable_values_are_offered_to_rotation_so_it_reports_them() {
     assert!(cipher.needs_rotation(b"\x01\x00\x00"));
     assert_eq!(
         cipher.reencrypt(b"\x01\x00\x00", &phone_place()),
-        Err(FieldError::TooShort { len: 3 })
+        Err(FieldError::Truncated { len: 3 })
     );
     assert!(cipher.needs_rotation(b"plain text"));
 }

@@ -573,3 +573,12 @@ fn debug_output_of_keys_shows_no_key_material() {
     let hex = crate::crypto::to_hex(&master[10..26]);
     assert!(!printed.contains(&hex));
 }
+
+#[test]
+fn a_failed_first_start_leaves_nothing_behind() {
+    let data = tempfile::tempdir().unwrap();
+    let keys = data.path().join("missing-parent").join("keys");
+    let error = KeyRing::create(&keys, Protection::KeyFile).unwrap_err();
+    assert!(matches!(error, KeyError::Unwritable { .. }), "{error}");
+    assert_eq!(fs::read_dir(data.path()).unwrap().count(), 0);
+}
