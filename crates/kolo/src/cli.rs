@@ -172,13 +172,21 @@ async fn run(command: Command) -> anyhow::Result<()> {
 async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     config.check_safe().map_err(anyhow::Error::msg)?;
     let store = open_store(&config.data_dir, config.database_url.as_deref()).await?;
-    serve_store(store, config).await
+    let listener = bind(&config).await?;
+    serve_store(store, config, listener).await
 }
 
-async fn serve_store(store: std::sync::Arc<dyn Store>, config: ServerConfig) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(config.listen)
+async fn bind(config: &ServerConfig) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(config.listen)
         .await
-        .with_context(|| format!("listening on {}", config.listen))?;
+        .with_context(|| format!("listening on {}", config.listen))
+}
+
+async fn serve_store(
+    store: std::sync::Arc<dyn Store>,
+    config: ServerConfig,
+    listener: TcpListener,
+) -> anyhow::Result<()> {
     let server = crate::app::start(store, config, listener).await?;
     println!("Kolo is serving on http://{}/", server.addr);
     wait_for_stop_signal().await;
@@ -223,12 +231,13 @@ async fn run_demo(config: ServerConfig) -> anyhow::Result<()> {
             config.data_dir.display()
         ),
     }
+    let listener = bind(&config).await?;
+    let address = listener
+        .local_addr()
+        .context("reading the listening address")?;
     println!();
     println!("DEMO DATA: every person and organisation here is fictional.");
-    println!(
-        "Open http://{}/ and sign in with one of these demo logins:",
-        config.listen
-    );
+    println!("Open http://{address}/ and sign in with one of these demo logins:");
     for login in demo::logins() {
         println!(
             "  {:<12} login: {:<12} password: {}",
@@ -241,7 +250,7 @@ async fn run_demo(config: ServerConfig) -> anyhow::Result<()> {
         "Regional leaders: monitor.odesa, monitor.lviv, monitor.dnipro, monitor.poltava, monitor.mykolaiv, monitor.chernihiv (same password as monitor)."
     );
     println!();
-    serve_store(store, config).await
+    serve_store(store, config, listener).await
 }
 
 async fn run_admin(command: AdminCommand) -> anyhow::Result<()> {

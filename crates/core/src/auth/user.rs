@@ -42,7 +42,7 @@ impl LoginNameProblem {
 impl LoginName {
     pub fn parse(raw: &str) -> Result<LoginName, LoginNameProblem> {
         let name = raw.trim().to_ascii_lowercase();
-        if !(3..=64).contains(&name.len()) {
+        if !(3..=64).contains(&name.chars().count()) {
             return Err(LoginNameProblem::Length);
         }
         let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c);

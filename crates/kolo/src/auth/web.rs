@@ -100,7 +100,7 @@ async fn login_submit(
             cookies::attach(&mut response, &cookie);
             return Ok(response);
         }
-        Err(LoginError::Invalid) => (StatusCode::UNAUTHORIZED, "login-failed"),
+        Err(LoginError::Invalid) => (StatusCode::UNPROCESSABLE_ENTITY, "login-failed"),
         Err(LoginError::Throttled) => (StatusCode::TOO_MANY_REQUESTS, "login-throttled"),
         Err(LoginError::Store(error)) => return Err(error.into()),
     };

@@ -1,0 +1,9 @@
+//! Integration tests: a real server on a random port, driven over HTTP, on
+//! SQLite, or on PostgreSQL when `KOLO_TEST_DATABASE_URL` is set.
+
+mod accounts;
+mod api;
+mod common;
+mod login;
+mod pages;
+mod permissions;
