@@ -22,9 +22,8 @@ pub const PASSWORD: &str = "a long test passphrase";
 pub struct TestApp {
     pub base: String,
     pub store: Arc<dyn Store>,
-    /// The data directory; deleted when the test ends.
-    pub data: TempDir,
-    pub database_url: Option<String>,
+    /// The data directory, deleted when the test ends.
+    _data: TempDir,
     server: Option<RunningServer>,
     scratch: Option<ScratchDatabase>,
 }
@@ -58,7 +57,7 @@ impl TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
         let mut config = ServerConfig::new(
             data.path().to_owned(),
-            database_url.clone(),
+            database_url,
             listener.local_addr().expect("an address"),
         );
         configure(&mut config);
@@ -68,8 +67,7 @@ impl TestApp {
         TestApp {
             base: format!("http://{}", server.addr),
             store,
-            data,
-            database_url,
+            _data: data,
             server: Some(server),
             scratch,
         }

@@ -6,4 +6,5 @@ mod api;
 mod common;
 mod login;
 mod pages;
+mod schema;
 mod permissions;
