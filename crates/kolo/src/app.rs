@@ -214,7 +214,7 @@ async fn upkeep(state: AppState) {
     loop {
         tick.tick().await;
         state.refresh_org().await;
-        if round % 20 == 0 {
+        if round.is_multiple_of(20) {
             let now = Timestamp::now();
             let policy = &state.config.sessions;
             let sessions = state

@@ -24,9 +24,14 @@ impl Drop for Process {
 }
 
 /// Starts `kolo ARGS` and waits for the line that says where it serves.
+// The child is waited for by `Process::drop`, which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn start(args: &[&str], env: &[(&str, &str)]) -> Process {
     let mut command = Command::new(KOLO);
-    command.args(args).stdout(Stdio::piped()).stderr(Stdio::null());
+    command
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     for (key, value) in env {
         command.env(key, value);
     }
@@ -37,13 +42,19 @@ fn start(args: &[&str], env: &[(&str, &str)]) -> Process {
     loop {
         let line = lines
             .next()
-            .unwrap_or_else(|| panic!("kolo {args:?} exited before serving; it printed {printed:?}"))
+            .unwrap_or_else(|| {
+                panic!("kolo {args:?} exited before serving; it printed {printed:?}")
+            })
             .expect("readable output");
         if let Some(rest) = line.strip_prefix("Kolo is serving on ") {
             let base = rest.trim_end_matches('/').to_owned();
             // Keep draining stdout so the process never blocks on a full pipe.
             std::thread::spawn(move || for _ in lines {});
-            return Process { child, printed, base };
+            return Process {
+                child,
+                printed,
+                base,
+            };
         }
         printed.push(line);
     }
@@ -72,10 +83,21 @@ fn csrf(body: &str) -> String {
 }
 
 async fn sign_in(client: &reqwest::Client, base: &str, login: &str, password: &str) -> StatusCode {
-    let page = client.get(format!("{base}/login")).send().await.unwrap().text().await.unwrap();
+    let page = client
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     client
         .post(format!("{base}/login"))
-        .form(&[("_csrf", csrf(&page).as_str()), ("login", login), ("password", password)])
+        .form(&[
+            ("_csrf", csrf(&page).as_str()),
+            ("login", login),
+            ("password", password),
+        ])
         .send()
         .await
         .unwrap()
@@ -90,18 +112,48 @@ async fn the_demo_prints_its_logins_and_serves_the_same_data_when_run_again() {
     let first = start(&["demo", "--data", data, "--listen", "127.0.0.1:0"], &[]);
     let printed = first.printed.join("\n");
     assert!(printed.contains("DEMO DATA"), "{printed}");
-    for role in ["admin", "coordinator", "trainer", "monitor", "case_worker", "viewer"] {
-        assert!(printed.contains(&format!("  {role} ")), "no demo login for {role}: {printed}");
+    for role in [
+        "admin",
+        "coordinator",
+        "trainer",
+        "monitor",
+        "case_worker",
+        "viewer",
+    ] {
+        assert!(
+            printed.contains(&format!("  {role} ")),
+            "no demo login for {role}: {printed}"
+        );
     }
     let client = new_browser();
-    assert_eq!(sign_in(&client, &first.base, "coordinator", "kolo-demo-plan-ahead").await, StatusCode::SEE_OTHER);
-    let dashboard = client.get(format!("{}/", first.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(
+        sign_in(&client, &first.base, "coordinator", "kolo-demo-plan-ahead").await,
+        StatusCode::SEE_OTHER
+    );
+    let dashboard = client
+        .get(format!("{}/", first.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(dashboard.contains("ДЕМО-ДАНІ"));
     drop(first);
 
     let again = start(&["demo", "--data", data, "--listen", "127.0.0.1:0"], &[]);
-    assert!(again.printed.iter().any(|l| l.contains("Serving the existing demo")), "{:?}", again.printed);
-    assert_eq!(sign_in(&new_browser(), &again.base, "admin", "kolo-demo-key-keeper").await, StatusCode::SEE_OTHER);
+    assert!(
+        again
+            .printed
+            .iter()
+            .any(|l| l.contains("Serving the existing demo")),
+        "{:?}",
+        again.printed
+    );
+    assert_eq!(
+        sign_in(&new_browser(), &again.base, "admin", "kolo-demo-key-keeper").await,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test]
@@ -109,10 +161,22 @@ async fn the_demo_refuses_a_data_directory_that_holds_a_real_organisation() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     let created = run(
-        &["admin", "create-user", "olena", "--role", "admin", "--data", data],
+        &[
+            "admin",
+            "create-user",
+            "olena",
+            "--role",
+            "admin",
+            "--data",
+            data,
+        ],
         &[("KOLO_PASSWORD", "a real organisation's key")],
     );
-    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
     let demo = run(&["demo", "--data", data, "--listen", "127.0.0.1:0"], &[]);
     assert_eq!(demo.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&demo.stderr).contains("real organisation"));
@@ -125,13 +189,35 @@ async fn admin_commands_work_while_the_server_runs_on_the_same_data() {
     let server = start(&["serve", "--data", data, "--listen", "127.0.0.1:0"], &[]);
 
     let created = run(
-        &["admin", "create-user", "Natalia", "--role", "coordinator", "--role", "trainer", "--oblast", "UA-51", "--data", data],
+        &[
+            "admin",
+            "create-user",
+            "Natalia",
+            "--role",
+            "coordinator",
+            "--role",
+            "trainer",
+            "--oblast",
+            "UA-51",
+            "--data",
+            data,
+        ],
         &[("KOLO_PASSWORD", "квітень у Одесі теплий")],
     );
-    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
     assert!(String::from_utf8_lossy(&created.stdout).contains("created account natalia"));
     assert_eq!(
-        sign_in(&new_browser(), &server.base, "natalia", "квітень у Одесі теплий").await,
+        sign_in(
+            &new_browser(),
+            &server.base,
+            "natalia",
+            "квітень у Одесі теплий"
+        )
+        .await,
         StatusCode::SEE_OTHER
     );
 
@@ -156,10 +242,34 @@ async fn admin_commands_explain_bad_input_and_exit_non_zero() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     let cases: [(&[&str], &str, &str); 4] = [
-        (&["admin", "create-user", "olena", "--role", "boss"], "a strong enough passphrase", "is not a role"),
-        (&["admin", "create-user", "olena", "--role", "admin"], "qwerty123456", "too common"),
-        (&["admin", "create-user", "olena", "--role", "admin", "--oblast", "UA-99"], "a strong enough passphrase", "ISO 3166-2:UA"),
-        (&["admin", "api-token", "nobody"], "", "no account has login"),
+        (
+            &["admin", "create-user", "olena", "--role", "boss"],
+            "a strong enough passphrase",
+            "is not a role",
+        ),
+        (
+            &["admin", "create-user", "olena", "--role", "admin"],
+            "qwerty123456",
+            "too common",
+        ),
+        (
+            &[
+                "admin",
+                "create-user",
+                "olena",
+                "--role",
+                "admin",
+                "--oblast",
+                "UA-99",
+            ],
+            "a strong enough passphrase",
+            "ISO 3166-2:UA",
+        ),
+        (
+            &["admin", "api-token", "nobody"],
+            "",
+            "no account has login",
+        ),
     ];
     for (args, password, expected) in cases {
         let mut args = args.to_vec();
@@ -176,7 +286,16 @@ async fn admin_commands_explain_bad_input_and_exit_non_zero() {
 #[tokio::test]
 async fn serving_a_public_address_without_tls_is_refused_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
-    let output = run(&["serve", "--data", dir.path().to_str().unwrap(), "--listen", "0.0.0.0:0"], &[]);
+    let output = run(
+        &[
+            "serve",
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--listen",
+            "0.0.0.0:0",
+        ],
+        &[],
+    );
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--behind-tls-proxy"));
 }
@@ -184,36 +303,91 @@ async fn serving_a_public_address_without_tls_is_refused_with_the_reason() {
 /// Two servers on one PostgreSQL database behave as one service.
 #[tokio::test]
 async fn a_login_made_through_one_process_is_valid_on_the_other() {
-    let Some(server_url) = std::env::var("KOLO_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
+    let Some(server_url) = std::env::var("KOLO_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
         eprintln!("KOLO_TEST_DATABASE_URL is not set: the two-process test needs PostgreSQL");
         return;
     };
-    let scratch = kolo_store_postgres::scratch::ScratchDatabase::create(&server_url).await.unwrap();
+    let scratch = kolo_store_postgres::scratch::ScratchDatabase::create(&server_url)
+        .await
+        .unwrap();
     let url = scratch.url();
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let created = run(
-        &["admin", "create-user", "olena", "--role", "coordinator", "--data", dir_a.path().to_str().unwrap(), "--database-url", &url],
+        &[
+            "admin",
+            "create-user",
+            "olena",
+            "--role",
+            "coordinator",
+            "--data",
+            dir_a.path().to_str().unwrap(),
+            "--database-url",
+            &url,
+        ],
         &[("KOLO_PASSWORD", "одна база на двох")],
     );
-    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
     {
-        let a = start(&["serve", "--data", dir_a.path().to_str().unwrap(), "--listen", "127.0.0.1:0"], &[("KOLO_DATABASE_URL", &url)]);
-        let b = start(&["serve", "--data", dir_b.path().to_str().unwrap(), "--listen", "127.0.0.1:0"], &[("KOLO_DATABASE_URL", &url)]);
+        let a = start(
+            &[
+                "serve",
+                "--data",
+                dir_a.path().to_str().unwrap(),
+                "--listen",
+                "127.0.0.1:0",
+            ],
+            &[("KOLO_DATABASE_URL", &url)],
+        );
+        let b = start(
+            &[
+                "serve",
+                "--data",
+                dir_b.path().to_str().unwrap(),
+                "--listen",
+                "127.0.0.1:0",
+            ],
+            &[("KOLO_DATABASE_URL", &url)],
+        );
         let client = new_browser();
-        assert_eq!(sign_in(&client, &a.base, "olena", "одна база на двох").await, StatusCode::SEE_OTHER);
+        assert_eq!(
+            sign_in(&client, &a.base, "olena", "одна база на двох").await,
+            StatusCode::SEE_OTHER
+        );
         // The cookie jar holds the session for 127.0.0.1; the other port shares it.
         let on_b = client.get(format!("{}/", b.base)).send().await.unwrap();
         assert_eq!(on_b.status(), StatusCode::OK);
         assert!(on_b.text().await.unwrap().contains("Вітаємо, olena!"));
         // Logging out through B ends the session on A.
-        let page = client.get(format!("{}/", b.base)).send().await.unwrap().text().await.unwrap();
+        let page = client
+            .get(format!("{}/", b.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         client
             .post(format!("{}/logout", b.base))
             .form(&[("_csrf", csrf(&page))])
             .send()
             .await
             .unwrap();
-        assert_eq!(client.get(format!("{}/", a.base)).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            client
+                .get(format!("{}/", a.base))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::SEE_OTHER
+        );
     }
     scratch.drop_database().await.unwrap();
 }

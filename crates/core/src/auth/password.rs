@@ -164,7 +164,7 @@ fn is_common(lowered: &str) -> bool {
 fn is_repetition(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     (1..=chars.len() / 2).any(|unit| {
-        chars.len() % unit == 0
+        chars.len().is_multiple_of(unit)
             && chars.chunks(unit).all(|chunk| chunk == &chars[..unit])
             && (unit <= 4 || COMMON.contains(chars[..unit].iter().collect::<String>().as_str()))
     })

@@ -56,6 +56,19 @@ pub fn clear(name: &str, secure: bool) -> String {
     set(name, "", secure, Some(0))
 }
 
+/// Adds a `Set-Cookie` header to a response. Our cookie values are ASCII tokens
+/// and codes, so the header is always valid; a failure would be a bug, logged.
+pub fn attach(response: &mut axum::response::Response, set_cookie: &str) {
+    match axum::http::HeaderValue::from_str(set_cookie) {
+        Ok(value) => {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, value);
+        }
+        Err(_) => tracing::error!("a Set-Cookie value was not a valid header"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use axum::http::HeaderValue;
@@ -81,18 +94,5 @@ mod tests {
             cookie,
             "__Host-kolo_session=t; Path=/; HttpOnly; SameSite=Lax; Secure"
         );
-    }
-}
-
-/// Adds a `Set-Cookie` header to a response. Our cookie values are ASCII tokens
-/// and codes, so the header is always valid; a failure would be a bug, logged.
-pub fn attach(response: &mut axum::response::Response, set_cookie: &str) {
-    match axum::http::HeaderValue::from_str(set_cookie) {
-        Ok(value) => {
-            response
-                .headers_mut()
-                .append(axum::http::header::SET_COOKIE, value);
-        }
-        Err(_) => tracing::error!("a Set-Cookie value was not a valid header"),
     }
 }

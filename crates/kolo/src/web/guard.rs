@@ -51,9 +51,9 @@ pub async fn guard(State(app): State<AppState>, request: Request, next: Next) ->
     };
     let request = Request::from_parts(parts, body);
     let ctx = Arc::new(ctx);
-    let mut response = match check_access(&ctx, access, request.method()) {
-        Err(response) => response,
-        Ok(()) => match protect_state_change(&app, &ctx, request).await {
+    let mut response = match refusal(&ctx, access, request.method()) {
+        Some(response) => response,
+        None => match protect_state_change(&app, &ctx, request).await {
             Ok(mut request) => {
                 request.extensions_mut().insert(ctx.clone());
                 next.run(request).await
@@ -71,19 +71,19 @@ pub async fn guard(State(app): State<AppState>, request: Request, next: Next) ->
     response
 }
 
-/// Decides whether the caller may reach a route with this access.
-fn check_access(ctx: &RequestContext, access: Access, method: &Method) -> Result<(), Response> {
+/// The answer to a caller who may not reach a route with this access, if any.
+fn refusal(ctx: &RequestContext, access: Access, method: &Method) -> Option<Response> {
     let Access::Staff(action) = access else {
-        return Ok(());
+        return None;
     };
     match &ctx.staff {
-        Some(staff) if staff.user.may(action) => Ok(()),
-        Some(_) => Err(AppError::Forbidden.into_response()),
+        Some(staff) if staff.user.may(action) => None,
+        Some(_) => Some(AppError::Forbidden.into_response()),
         None if !ctx.api && (method == Method::GET || method == Method::HEAD) => {
             let target = format!("/login?next={}", encode_component(&ctx.path_and_query));
-            Err(Redirect::to(&target).into_response())
+            Some(Redirect::to(&target).into_response())
         }
-        None => Err(AppError::Unauthorized.into_response()),
+        None => Some(AppError::Unauthorized.into_response()),
     }
 }
 

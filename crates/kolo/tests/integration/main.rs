@@ -6,5 +6,5 @@ mod api;
 mod common;
 mod login;
 mod pages;
-mod schema;
 mod permissions;
+mod schema;
