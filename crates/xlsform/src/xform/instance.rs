@@ -1,0 +1,319 @@
+//! The primary instance (the data tree), the secondary instances (choice lists,
+//! files, pulldata, last-saved) and the itemsets CSV of external choices.
+
+use super::Ctx;
+use super::writer::El;
+use crate::model::{BindValue, Form, NodeKind, SelectSource};
+use crate::xpath;
+
+/// The primary instance's root element.
+pub fn primary(ctx: &mut Ctx) -> El {
+    let form = ctx.form;
+    let s = &form.settings;
+    let mut root = El::new(&form.nodes[0].name);
+    for (k, v) in &s.attributes {
+        root.set(k, v.clone());
+    }
+    root.set("id", s.id_string.clone().unwrap_or_default());
+    if let Some(x) = &s.instance_xmlns {
+        root.set("xmlns", x.clone());
+    }
+    if let Some(v) = &s.version {
+        root.set("version", v.clone());
+    }
+    if let Some(p) = &s.prefix {
+        root.set("odk:prefix", p.clone());
+    }
+    if let Some(d) = &s.delimiter {
+        root.set("odk:delimiter", d.clone());
+    }
+    for &c in &form.nodes[0].children {
+        for el in node(ctx, c) {
+            root.push(el);
+        }
+    }
+    root
+}
+
+/// A node's instance elements: a repeat gives its template and one first copy.
+fn node(ctx: &mut Ctx, index: usize) -> Vec<El> {
+    let form = ctx.form;
+    let n = &form.nodes[index];
+    if n.name == "entity" && n.kind == NodeKind::Question && n.row == 0 {
+        return vec![entity(form)];
+    }
+    let mut el = El::new(&n.name);
+    if n.kind == NodeKind::Question
+        && let Some(d) = &n.default
+        && !xpath::is_dynamic_default(d, n.type_name())
+    {
+        el = el.text(d.clone());
+    }
+    for (k, v) in &n.instance_attrs {
+        let value = ctx.expr(index, k, v, false);
+        el.set(k, value);
+    }
+    for &c in &n.children {
+        for child in node(ctx, c) {
+            el.push(child);
+        }
+    }
+    if n.kind == NodeKind::Repeat {
+        let mut template = el.clone();
+        template
+            .attrs
+            .insert(0, ("jr:template".into(), String::new()));
+        return vec![template, el];
+    }
+    vec![el]
+}
+
+fn entity(form: &Form) -> El {
+    let Some(e) = &form.entity else {
+        return El::new("entity");
+    };
+    let mut el = El::new("entity").attr("dataset", e.dataset.clone());
+    if e.creates() {
+        el.set("create", "1");
+    }
+    if e.updates() {
+        el.set("update", "1");
+        el.set("baseVersion", "");
+        el.set("trunkVersion", "");
+        el.set("branchId", "");
+    }
+    el.set("id", "");
+    if e.label.is_some() {
+        el.push(El::new("label"));
+    }
+    el
+}
+
+struct Instance {
+    id: String,
+    src: Option<String>,
+    el: El,
+    node: usize,
+}
+
+/// Secondary instances in pyxform's order, without duplicates.
+pub fn secondary(ctx: &mut Ctx) -> Vec<El> {
+    let form = ctx.form;
+    let mut found: Vec<Instance> = Vec::new();
+    let mut last_saved = false;
+    for i in form.descendants(0) {
+        let n = &form.nodes[i];
+        for (_, v) in &n.bind {
+            if let BindValue::Expr(e) = v {
+                for file in pulldata_files(e) {
+                    let src = format!("jr://file-csv/{file}.csv");
+                    ctx.attach(&format!("{file}.csv"));
+                    found.push(external(&file, &src, i));
+                }
+            }
+        }
+        if let Some(SelectSource::File { file, instance }) = &n.select {
+            let src = if file.ends_with(".csv") {
+                format!("jr://file-csv/{file}")
+            } else {
+                format!("jr://file/{file}")
+            };
+            ctx.attach(file);
+            found.push(external(instance, &src, i));
+        }
+        match n.type_name() {
+            "xml-external" => {
+                ctx.attach(&format!("{}.xml", n.name));
+                found.push(external(&n.name, &format!("jr://file/{}.xml", n.name), i));
+            }
+            "csv-external" => {
+                ctx.attach(&format!("{}.csv", n.name));
+                found.push(external(
+                    &n.name,
+                    &format!("jr://file-csv/{}.csv", n.name),
+                    i,
+                ));
+            }
+            _ => {}
+        }
+        last_saved |= n
+            .bind
+            .iter()
+            .any(|(_, v)| matches!(v, BindValue::Expr(e) if e.contains("${last-saved#")))
+            || n.default
+                .as_deref()
+                .is_some_and(|d| d.contains("${last-saved#"));
+    }
+    if last_saved {
+        found.push(external("__last-saved", "jr://instance/last-saved", 0));
+    }
+    for list in &form.choices {
+        let mut root = El::new("root");
+        let itext = list.requires_itext();
+        for (i, c) in list.choices.iter().enumerate() {
+            let mut item = El::new("item");
+            if itext {
+                item.push(El::new("itextId").text(format!("{}-{i}", list.name)));
+            }
+            item.push(El::new("name").text(c.name.clone()));
+            if !itext && let Some(label) = c.label.plain() {
+                item.push(El::new("label").text(label.to_string()));
+            }
+            for (k, v) in &c.extra {
+                item.push(El::new(k).text(v.clone()));
+            }
+            root.push(item);
+        }
+        found.push(Instance {
+            id: list.name.clone(),
+            src: None,
+            el: El::new("instance")
+                .attr("id", list.name.clone())
+                .child(root),
+            node: 0,
+        });
+    }
+    let mut out: Vec<El> = Vec::new();
+    let mut seen: Vec<(String, Option<String>)> = Vec::new();
+    for inst in found {
+        match seen.iter().find(|(id, _)| *id == inst.id) {
+            Some((_, src)) if *src != inst.src => {
+                ctx.fail(
+                    inst.node,
+                    "type",
+                    crate::diagnostics::Problem::ConflictingInstance {
+                        name: inst.id.clone(),
+                    },
+                );
+            }
+            Some(_) => {}
+            None => {
+                seen.push((inst.id.clone(), inst.src.clone()));
+                out.push(inst.el);
+            }
+        }
+    }
+    out
+}
+
+fn external(id: &str, src: &str, node: usize) -> Instance {
+    Instance {
+        id: id.to_string(),
+        src: Some(src.to_string()),
+        el: El::new("instance").attr("id", id).attr("src", src),
+        node,
+    }
+}
+
+/// The first arguments of `pulldata('file', ...)` calls.
+fn pulldata_files(expr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = expr[from..].find("pulldata") {
+        let start = from + i + "pulldata".len();
+        let rest = expr[start..].trim_start();
+        from = start;
+        let Some(rest) = rest.strip_prefix('(') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| *c == '\'' || *c == '"') else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            let name = rest[1..1 + end].trim().to_string();
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// `itemsets.csv` for `select_one_external`: every external list, one row per choice.
+pub fn itemsets_csv(form: &Form) -> Option<String> {
+    if form.external_choices.is_empty() {
+        return None;
+    }
+    let mut columns: Vec<String> = vec!["list_name".into(), "name".into()];
+    let mut label_columns: Vec<Option<String>> = Vec::new();
+    for list in &form.external_choices {
+        for c in &list.choices {
+            for (lang, _) in &c.label.entries {
+                if !label_columns.contains(lang) {
+                    label_columns.push(lang.clone());
+                }
+            }
+            for (k, _) in &c.extra {
+                if !columns.contains(k) {
+                    columns.push(k.clone());
+                }
+            }
+        }
+    }
+    let labels: Vec<String> = label_columns
+        .iter()
+        .map(|l| match l {
+            Some(l) => format!("label::{l}"),
+            None => "label".into(),
+        })
+        .collect();
+    let mut header: Vec<String> = columns[..2].to_vec();
+    header.extend(labels.iter().cloned());
+    header.extend(columns[2..].iter().cloned());
+    let mut out = String::new();
+    push_row(&mut out, &header);
+    for list in &form.external_choices {
+        for c in &list.choices {
+            let mut row = vec![list.name.clone(), c.name.clone()];
+            for l in &label_columns {
+                let v = c
+                    .label
+                    .entries
+                    .iter()
+                    .find(|(x, _)| x == l)
+                    .map(|(_, v)| v.clone());
+                row.push(v.unwrap_or_default());
+            }
+            for k in &columns[2..] {
+                row.push(
+                    c.extra
+                        .iter()
+                        .find(|(x, _)| x == k)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default(),
+                );
+            }
+            push_row(&mut out, &row);
+        }
+    }
+    Some(out)
+}
+
+fn push_row(out: &mut String, cells: &[String]) {
+    let quoted: Vec<String> = cells
+        .iter()
+        .map(|c| {
+            if c.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", c.replace('"', "\"\""))
+            } else {
+                c.clone()
+            }
+        })
+        .collect();
+    out.push_str(&quoted.join(","));
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pulldata_files_are_the_quoted_first_arguments() {
+        assert_eq!(
+            pulldata_files("pulldata('fruits', 'a', 'b', ${c}) + pulldata( \"veg\",1,2,3)"),
+            vec!["fruits", "veg"]
+        );
+    }
+}
