@@ -424,6 +424,7 @@ impl Builder<'_> {
                 None,
             );
             note.spec = types::lookup("note");
+            super::fields::merge_type_binds(&mut note);
             note.label = std::mem::take(&mut node.label);
             note.hint = std::mem::take(&mut node.hint);
             return Some(note);

@@ -143,16 +143,19 @@ impl Builder<'_> {
                 Some("calculation"),
             );
         }
-        self.apply_parameters(&mut node, row);
         if node.type_name() == "audit" {
+            self.apply_parameters(&mut node, row);
             self.audit = Some(node);
             return;
         }
         let mut other = None;
+        if let Some(select) = &select
+            && !self.attach_choices(&mut node, select, row)
+        {
+            return;
+        }
+        self.apply_parameters(&mut node, row);
         if let Some(select) = select {
-            if !self.attach_choices(&mut node, &select, row) {
-                return;
-            }
             if select.or_other {
                 other = self.or_other(&node, &select.list, row);
             }
@@ -274,6 +277,8 @@ impl Builder<'_> {
             fields::merge_type_binds(&mut header);
             header.select = node.select.clone();
             header.control.push(("appearance".into(), "label".into()));
+            // pyxform gives the header row a label of one space.
+            header.label = Text::from_plain(" ");
             self.push(header);
         }
         match node.control.iter_mut().find(|(k, _)| k == "appearance") {
@@ -379,7 +384,10 @@ impl Builder<'_> {
                         );
                         return;
                     }
-                    set_bind(node, "odk:quality", &q);
+                    // Background audio carries it on its action instead.
+                    if node.type_name() == "audio" {
+                        set_bind(node, "odk:quality", &q);
+                    }
                 }
             }
             "geopoint" | "geotrace" | "geoshape" => {

@@ -170,7 +170,11 @@ fn question(ctx: &mut Ctx, i: usize) -> Option<El> {
     if has_hint {
         el.push(hint(ctx, i));
     }
-    if let Some(itemset) = itemset(ctx, i) {
+    if uses_search(n) {
+        for item in search_items(ctx, i) {
+            el.push(item);
+        }
+    } else if let Some(itemset) = itemset(ctx, i) {
         el.push(itemset);
     }
     for t in form.descendants(0) {
@@ -297,4 +301,41 @@ fn itemset(ctx: &mut Ctx, i: usize) -> Option<El> {
             .child(El::new("value").attr("ref", value_ref))
             .child(El::new("label").attr("ref", label_ref)),
     )
+}
+
+/// Whether a select uses the `search()` appearance, which needs in-line items.
+pub(crate) fn uses_search(n: &crate::model::Node) -> bool {
+    matches!(n.select, Some(SelectSource::List(_)))
+        && n.control_attr("appearance")
+            .is_some_and(|a| a.contains("search("))
+}
+
+/// In-line `<item>`s for a select with `search()`, which Collect requires.
+fn search_items(ctx: &mut Ctx, i: usize) -> Vec<El> {
+    let form = ctx.form;
+    let Some(SelectSource::List(name)) = &form.nodes[i].select else {
+        return Vec::new();
+    };
+    let Some(list) = form.choice_list(name) else {
+        return Vec::new();
+    };
+    let itext = list.requires_itext();
+    let mut out = Vec::new();
+    for (index, c) in list.choices.iter().enumerate() {
+        let label = if itext {
+            El::new("label").attr("ref", format!("jr:itext('{name}-{index}')"))
+        } else {
+            let mut l = El::new("label");
+            if let Some(text) = c.label.plain() {
+                l.children = ctx.with_outputs(None, text);
+            }
+            l
+        };
+        out.push(
+            El::new("item")
+                .child(label)
+                .child(El::new("value").text(c.name.clone())),
+        );
+    }
+    out
 }

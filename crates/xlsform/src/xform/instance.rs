@@ -28,7 +28,7 @@ pub fn primary(ctx: &mut Ctx) -> El {
         root.set("odk:delimiter", d.clone());
     }
     for &c in &form.nodes[0].children {
-        for el in node(ctx, c) {
+        for el in node(ctx, c, false) {
             root.push(el);
         }
     }
@@ -36,11 +36,16 @@ pub fn primary(ctx: &mut Ctx) -> El {
 }
 
 /// A node's instance elements: a repeat gives its template and one first copy.
-fn node(ctx: &mut Ctx, index: usize) -> Vec<El> {
+/// Inside a first copy (`in_copy`), nested repeats get no template of their own,
+/// as in pyxform; inside a template they do.
+fn node(ctx: &mut Ctx, index: usize, in_copy: bool) -> Vec<El> {
     let form = ctx.form;
     let n = &form.nodes[index];
     if n.name == "entity" && n.kind == NodeKind::Question && n.row == 0 {
         return vec![entity(form)];
+    }
+    if matches!(n.type_name(), "xml-external" | "csv-external") {
+        return Vec::new();
     }
     let mut el = El::new(&n.name);
     if n.kind == NodeKind::Question
@@ -53,19 +58,26 @@ fn node(ctx: &mut Ctx, index: usize) -> Vec<El> {
         let value = ctx.expr(index, k, v, false);
         el.set(k, value);
     }
+    let mut template = (n.kind == NodeKind::Repeat && !in_copy).then(|| {
+        let mut t = el.clone();
+        t.attrs.insert(0, ("jr:template".into(), String::new()));
+        t
+    });
+    let copy = in_copy || n.kind == NodeKind::Repeat;
     for &c in &n.children {
-        for child in node(ctx, c) {
+        if let Some(t) = template.as_mut() {
+            for child in node(ctx, c, false) {
+                t.push(child);
+            }
+        }
+        for child in node(ctx, c, copy) {
             el.push(child);
         }
     }
-    if n.kind == NodeKind::Repeat {
-        let mut template = el.clone();
-        template
-            .attrs
-            .insert(0, ("jr:template".into(), String::new()));
-        return vec![template, el];
+    match template {
+        Some(t) => vec![t, el],
+        None => vec![el],
     }
-    vec![el]
 }
 
 fn entity(form: &Form) -> El {
@@ -147,7 +159,19 @@ pub fn secondary(ctx: &mut Ctx) -> Vec<El> {
     if last_saved {
         found.push(external("__last-saved", "jr://instance/last-saved", 0));
     }
+    let searched: Vec<&str> = form
+        .descendants(0)
+        .into_iter()
+        .filter(|&i| super::body::uses_search(&form.nodes[i]))
+        .filter_map(|i| match &form.nodes[i].select {
+            Some(SelectSource::List(l)) => Some(l.as_str()),
+            _ => None,
+        })
+        .collect();
     for list in &form.choices {
+        if searched.contains(&list.name.as_str()) {
+            continue;
+        }
         let mut root = El::new("root");
         let itext = list.requires_itext();
         for (i, c) in list.choices.iter().enumerate() {
