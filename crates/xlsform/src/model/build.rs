@@ -100,9 +100,12 @@ fn build_inner(
     let choices = read("choices", SheetKind::Choices, false, errors)
         .map(|t| choices::read(&t, settings.allow_choice_duplicates, warnings, errors))
         .unwrap_or_default();
-    let external_choices = read("external_choices", SheetKind::Choices, false, errors)
-        .map(|t| choices::read(&t, true, warnings, errors))
+    let external_table = read("external_choices", SheetKind::Choices, false, errors);
+    let external_choices = external_table
+        .as_ref()
+        .map(|t| choices::read(t, true, warnings, errors))
         .unwrap_or_default();
+    let itemsets_csv = external_table.as_ref().map(itemsets_csv);
     let entity = read("entities", SheetKind::Entities, false, errors)
         .and_then(|t| entities::read(&t, errors));
     if let Some(name) = &settings.name
@@ -143,7 +146,37 @@ fn build_inner(
         external_choices,
         settings,
         entity,
+        itemsets_csv,
     })
+}
+
+/// `itemsets.csv`: the external_choices sheet as CSV, every field quoted like
+/// pyxform writes it, but with empty cells kept in their column.
+fn itemsets_csv(table: &Table) -> String {
+    let mut out = String::new();
+    let mut line = |cells: Vec<&str>| {
+        let quoted: Vec<String> = cells
+            .iter()
+            .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+            .collect();
+        out.push_str(&quoted.join(","));
+        out.push_str("\r\n");
+    };
+    line(table.headers.iter().map(|h| h.original.as_str()).collect());
+    for record in table.records.iter().filter(|r| !r.is_empty()) {
+        let cells = (0..table.headers.len())
+            .map(|h| {
+                record
+                    .cells
+                    .iter()
+                    .find(|(i, _)| *i == h)
+                    .map(|(_, v)| v.as_str())
+                    .unwrap_or("")
+            })
+            .collect();
+        line(cells);
+    }
+    out
 }
 
 fn warn_misspelt_sheets(book: &Workbook, warnings: &mut Vec<Diagnostic>) {

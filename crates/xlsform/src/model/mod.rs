@@ -154,6 +154,8 @@ pub struct Form {
     pub external_choices: Vec<ChoiceList>,
     pub settings: Settings,
     pub entity: Option<Entity>,
+    /// The external_choices sheet as `itemsets.csv`, when there is one.
+    pub itemsets_csv: Option<String>,
 }
 
 impl Form {

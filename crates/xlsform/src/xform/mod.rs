@@ -175,7 +175,7 @@ pub fn write(form: &Form, pretty: bool) -> Result<(Written, Vec<Diagnostic>), Ve
         model.push(bind);
     }
     let body = body::element(&mut ctx);
-    let itemsets_csv = instance::itemsets_csv(form);
+    let itemsets_csv = form.itemsets_csv.clone();
     if itemsets_csv.is_some() {
         ctx.attach("itemsets.csv");
     }
