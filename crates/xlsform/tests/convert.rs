@@ -214,7 +214,8 @@ fn a_syntax_error_in_an_expression_is_rejected_with_its_position() {
 
 #[test]
 fn structural_mistakes_each_have_their_own_error() {
-    let cases: &[(&str, fn(&Problem) -> bool)] = &[
+    type Expect = fn(&Problem) -> bool;
+    let cases: &[(&str, Expect)] = &[
         (
             "| survey |\n| | type | name | label |\n| | text | a | A |\n| | text | a | B |\n",
             |p| matches!(p, Problem::DuplicateName { .. }),
