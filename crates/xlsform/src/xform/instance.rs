@@ -35,17 +35,44 @@ pub fn primary(ctx: &mut Ctx) -> El {
     root
 }
 
-/// A node's instance elements: a repeat gives its template and one first copy.
-/// Inside a first copy (`in_copy`), nested repeats get no template of their own,
-/// as in pyxform; inside a template they do.
+/// A node's instance elements. A repeat gives its template and one first copy;
+/// inside a first copy (`in_copy`) nested repeats get no template, as in pyxform.
 fn node(ctx: &mut Ctx, index: usize, in_copy: bool) -> Vec<El> {
     let form = ctx.form;
     let n = &form.nodes[index];
+    if n.kind == NodeKind::Repeat && !in_copy {
+        let mut out = vec![template(ctx, index)];
+        out.extend(element(ctx, index, true));
+        return out;
+    }
+    element(ctx, index, in_copy).into_iter().collect()
+}
+
+/// A repeat's `jr:template` node: its direct child repeats appear as templates
+/// only, repeats deeper inside groups as template and copy.
+fn template(ctx: &mut Ctx, index: usize) -> El {
+    let form = ctx.form;
+    let mut el = El::new(&form.nodes[index].name).attr("jr:template", "");
+    for &c in &form.nodes[index].children {
+        if form.nodes[c].kind == NodeKind::Repeat {
+            el.push(template(ctx, c));
+        } else {
+            for child in node(ctx, c, false) {
+                el.push(child);
+            }
+        }
+    }
+    el
+}
+
+fn element(ctx: &mut Ctx, index: usize, in_copy: bool) -> Option<El> {
+    let form = ctx.form;
+    let n = &form.nodes[index];
     if n.name == "entity" && n.kind == NodeKind::Question && n.row == 0 {
-        return vec![entity(form)];
+        return Some(entity(form));
     }
     if matches!(n.type_name(), "xml-external" | "csv-external") {
-        return Vec::new();
+        return None;
     }
     let mut el = El::new(&n.name);
     if n.kind == NodeKind::Question
@@ -58,26 +85,12 @@ fn node(ctx: &mut Ctx, index: usize, in_copy: bool) -> Vec<El> {
         let value = ctx.expr(index, k, v, false);
         el.set(k, value);
     }
-    let mut template = (n.kind == NodeKind::Repeat && !in_copy).then(|| {
-        let mut t = el.clone();
-        t.attrs.insert(0, ("jr:template".into(), String::new()));
-        t
-    });
-    let copy = in_copy || n.kind == NodeKind::Repeat;
     for &c in &n.children {
-        if let Some(t) = template.as_mut() {
-            for child in node(ctx, c, false) {
-                t.push(child);
-            }
-        }
-        for child in node(ctx, c, copy) {
+        for child in node(ctx, c, in_copy) {
             el.push(child);
         }
     }
-    match template {
-        Some(t) => vec![t, el],
-        None => vec![el],
-    }
+    Some(el)
 }
 
 fn entity(form: &Form) -> El {
