@@ -1,0 +1,88 @@
+//! Checks over the whole form that no single row shows: dependency cycles between
+//! calculations, and settings that contradict each other.
+
+use std::collections::HashMap;
+
+use crate::diagnostics::{Diagnostic, Location, Problem};
+use crate::model::Form;
+use crate::xpath::refs::occurrences;
+
+pub fn run(form: &Form) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    if form.settings.public_key.is_some() && form.settings.omit_instance_id {
+        errors.push(Diagnostic::error(
+            Problem::EncryptionNeedsInstanceId,
+            Some(Location::sheet("settings")),
+        ));
+    }
+    if let Some(cycle) = calculation_cycle(form) {
+        let first = cycle[0];
+        let node = &form.nodes[first];
+        let column = node
+            .column("calculate")
+            .unwrap_or("calculation")
+            .to_string();
+        let names = cycle.iter().map(|&i| form.nodes[i].name.clone()).collect();
+        errors.push(Diagnostic::error(
+            Problem::DependencyCycle { names },
+            (node.row > 0).then(|| Location::cell("survey", node.row, &column)),
+        ));
+    }
+    errors
+}
+
+/// The first cycle among calculations referring to each other by `${name}`, as the
+/// list of nodes around it (the first repeated at the end).
+fn calculation_cycle(form: &Form) -> Option<Vec<usize>> {
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
+    for i in form.descendants(0) {
+        by_name.entry(form.nodes[i].name.as_str()).or_insert(i);
+    }
+    let edges: HashMap<usize, Vec<usize>> = form
+        .descendants(0)
+        .into_iter()
+        .filter_map(|i| {
+            let calc = form.nodes[i].bind_expr("calculate")?;
+            let targets = occurrences(calc)
+                .into_iter()
+                .filter(|o| !o.last_saved)
+                .filter_map(|o| by_name.get(o.name.as_str()).copied())
+                .collect();
+            Some((i, targets))
+        })
+        .collect();
+    // Iterative depth-first search with colours: 1 on the stack, 2 done.
+    let mut colour: HashMap<usize, u8> = HashMap::new();
+    let mut starts: Vec<usize> = edges.keys().copied().collect();
+    starts.sort_unstable();
+    for start in starts {
+        if colour.contains_key(&start) {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        colour.insert(start, 1);
+        while let Some((node, next)) = stack.pop() {
+            let targets = edges.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+            if next < targets.len() {
+                stack.push((node, next + 1));
+                let t = targets[next];
+                match colour.get(&t) {
+                    Some(1) => {
+                        let pos = stack.iter().position(|(n, _)| *n == t).unwrap_or(0);
+                        let mut cycle: Vec<usize> = stack[pos..].iter().map(|(n, _)| *n).collect();
+                        cycle.push(t);
+                        return Some(cycle);
+                    }
+                    Some(_) => {}
+                    None => {
+                        colour.insert(t, 1);
+                        stack.push((t, 0));
+                    }
+                }
+            } else {
+                colour.insert(node, 2);
+            }
+        }
+    }
+    None
+}
