@@ -15,6 +15,7 @@ pub fn run(form: &Form) -> Vec<Diagnostic> {
             Some(Location::sheet("settings")),
         ));
     }
+    save_to(form, &mut errors);
     if let Some(cycle) = calculation_cycle(form) {
         let first = cycle[0];
         let node = &form.nodes[first];
@@ -29,6 +30,47 @@ pub fn run(form: &Form) -> Vec<Diagnostic> {
         ));
     }
     errors
+}
+
+/// `save_to` needs an entities sheet, a question outside repeats, and a property
+/// name that is a valid XML name, not reserved, and used once.
+fn save_to(form: &Form, errors: &mut Vec<Diagnostic>) {
+    let mut used: Vec<&str> = Vec::new();
+    for i in form.descendants(0) {
+        let node = &form.nodes[i];
+        let Some(property) = node.bind_expr("entities:saveto") else {
+            continue;
+        };
+        let column = node.column("entities:saveto").unwrap_or("save_to");
+        let location = Some(Location::cell("survey", node.row, column));
+        let problem = if form.entity.is_none() {
+            Some(Problem::SaveToWithoutEntities {
+                name: node.name.clone(),
+            })
+        } else if form.in_repeat(i) {
+            Some(Problem::SaveToInRepeat {
+                name: node.name.clone(),
+            })
+        } else if !crate::names::is_xml_name(property)
+            || property.contains(':')
+            || matches!(property.to_lowercase().as_str(), "name" | "label")
+            || property.starts_with("__")
+        {
+            Some(Problem::SaveToInvalid {
+                property: property.to_string(),
+            })
+        } else if used.contains(&property) {
+            Some(Problem::SaveToDuplicate {
+                property: property.to_string(),
+            })
+        } else {
+            used.push(property);
+            None
+        };
+        if let Some(problem) = problem {
+            errors.push(Diagnostic::error(problem, location));
+        }
+    }
 }
 
 /// The first cycle among calculations referring to each other by `${name}`, as the

@@ -97,7 +97,12 @@ fn build_inner(
         ));
         return None;
     }
-    let choices = read("choices", SheetKind::Choices, false, errors)
+    super::translations::check(&survey, true, warnings);
+    let choices_table = read("choices", SheetKind::Choices, false, errors);
+    if let Some(t) = &choices_table {
+        super::translations::check(t, false, warnings);
+    }
+    let choices = choices_table
         .map(|t| choices::read(&t, settings.allow_choice_duplicates, warnings, errors))
         .unwrap_or_default();
     let external_table = read("external_choices", SheetKind::Choices, false, errors);

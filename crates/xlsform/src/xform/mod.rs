@@ -38,7 +38,19 @@ impl<'a> Ctx<'a> {
     pub fn location(&self, node: usize, attr: &str) -> Option<Location> {
         let n = &self.form.nodes[node];
         if n.row == 0 {
-            return None;
+            // The generated entity node stands for the entities sheet's row.
+            return match &self.form.entity {
+                Some(e) if n.name == "entity" => {
+                    let column = if attr == "entity_id" || attr.ends_with("_if") || attr == "label"
+                    {
+                        attr
+                    } else {
+                        "label"
+                    };
+                    Some(Location::cell("entities", e.row, column))
+                }
+                _ => None,
+            };
         }
         let column = n.column(attr).unwrap_or(attr);
         Some(Location::cell("survey", n.row, column))
