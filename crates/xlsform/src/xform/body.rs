@@ -177,11 +177,9 @@ fn question(ctx: &mut Ctx, i: usize) -> Option<El> {
     } else if let Some(itemset) = itemset(ctx, i) {
         el.push(itemset);
     }
-    for t in form.descendants(0) {
+    let triggered = ctx.triggered_by.get(&n.name).cloned().unwrap_or_default();
+    for t in triggered {
         let target = &form.nodes[t];
-        if !target.trigger.contains(&n.name) {
-            continue;
-        }
         let value = target
             .bind_expr("calculate")
             .map(str::to_string)

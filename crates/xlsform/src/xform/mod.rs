@@ -7,7 +7,7 @@ mod instance;
 mod itext;
 pub mod writer;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use writer::{Child, El};
 
@@ -32,6 +32,8 @@ pub(crate) struct Ctx<'a> {
     pub attachments: Vec<String>,
     /// Expressions already checked, so a problem is reported once.
     checked: HashSet<(usize, String)>,
+    /// For each question name, the nodes whose `trigger` names it.
+    pub triggered_by: HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -162,7 +164,13 @@ pub fn write(form: &Form, pretty: bool) -> Result<(Written, Vec<Diagnostic>), Ve
         warnings: Vec::new(),
         attachments: Vec::new(),
         checked: HashSet::new(),
+        triggered_by: HashMap::new(),
     };
+    for i in form.descendants(0) {
+        for name in &form.nodes[i].trigger {
+            ctx.triggered_by.entry(name.clone()).or_default().push(i);
+        }
+    }
     let translations = itext::collect(&mut ctx);
     let mut model = El::new("model").attr("odk:xforms-version", "1.0.0");
     if form.entity.is_some() {
