@@ -206,6 +206,11 @@ fn warn_misspelt_sheets(book: &Workbook, warnings: &mut Vec<Diagnostic>) {
 
 /// Appends the `meta` block: entity, audit, instanceID, instanceName.
 fn add_meta(nodes: &mut Vec<Node>, settings: &Settings, audit: Option<Node>, entity: bool) {
+    let needed =
+        entity || audit.is_some() || !settings.omit_instance_id || settings.instance_name.is_some();
+    if !needed {
+        return;
+    }
     let existing = nodes[0]
         .children
         .iter()

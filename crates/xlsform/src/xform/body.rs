@@ -92,19 +92,6 @@ fn nearest_repeat(ctx: &Ctx, i: usize) -> Option<usize> {
         .find(|&a| ctx.form.nodes[a].kind == NodeKind::Repeat)
 }
 
-impl Ctx<'_> {
-    /// A control attribute: references are rewritten, but it is not an expression.
-    fn expr_plain(&mut self, node: usize, attr: &str, value: &str) -> String {
-        match self.resolver.expand(value, Some(node), false) {
-            Ok(v) => v,
-            Err(p) => {
-                self.fail(node, attr, p);
-                value.to_string()
-            }
-        }
-    }
-}
-
 fn question(ctx: &mut Ctx, i: usize) -> Option<El> {
     let form = ctx.form;
     let n = &form.nodes[i];

@@ -70,6 +70,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A value that is not an expression (control or instance attribute): its
+    /// references are rewritten, the rest is kept as written.
+    pub fn expr_plain(&mut self, node: usize, attr: &str, value: &str) -> String {
+        match self.resolver.expand(value, Some(node), false) {
+            Ok(v) => v,
+            Err(p) => {
+                self.fail(node, attr, p);
+                value.to_string()
+            }
+        }
+    }
+
     /// Parses and checks an expression once per node and column.
     pub fn check(&mut self, node: usize, attr: &str, text: &str) {
         if !self.checked.insert((node, format!("{attr}\u{0}{text}"))) {
