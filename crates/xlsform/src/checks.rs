@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Location, Problem};
-use crate::model::Form;
+use crate::model::{Form, SelectSource};
 use crate::xpath::refs::occurrences;
 
 pub fn run(form: &Form) -> Vec<Diagnostic> {
@@ -16,6 +16,7 @@ pub fn run(form: &Form) -> Vec<Diagnostic> {
         ));
     }
     save_to(form, &mut errors);
+    search_lists(form, &mut errors);
     if let Some(cycle) = calculation_cycle(form) {
         let first = cycle[0];
         let node = &form.nodes[first];
@@ -69,6 +70,51 @@ fn save_to(form: &Form, errors: &mut Vec<Diagnostic>) {
         };
         if let Some(problem) = problem {
             errors.push(Diagnostic::error(problem, location));
+        }
+    }
+}
+
+/// A list shown through search() must not serve selects without it (Collect then
+/// has no items for them), and search() cannot read a select_*_from_file.
+fn search_lists(form: &Form, errors: &mut Vec<Diagnostic>) {
+    let searching = |n: &crate::model::Node| {
+        n.control_attr("appearance")
+            .is_some_and(|a| a.contains("search("))
+    };
+    for i in form.descendants(0) {
+        let node = &form.nodes[i];
+        if !searching(node) {
+            continue;
+        }
+        let column = node.column("appearance").unwrap_or("appearance");
+        let location = Some(Location::cell("survey", node.row, column));
+        match &node.select {
+            Some(SelectSource::File { .. }) => errors.push(Diagnostic::error(
+                Problem::SearchWithSelectFromFile {
+                    name: node.name.clone(),
+                },
+                location,
+            )),
+            Some(SelectSource::List(list)) => {
+                let others: Vec<String> = form
+                    .descendants(0)
+                    .into_iter()
+                    .map(|j| &form.nodes[j])
+                    .filter(|o| !searching(o))
+                    .filter(|o| matches!(&o.select, Some(SelectSource::List(l)) if l == list))
+                    .map(|o| o.name.clone())
+                    .collect();
+                if !others.is_empty() {
+                    errors.push(Diagnostic::error(
+                        Problem::SearchListShared {
+                            list: list.clone(),
+                            others,
+                        },
+                        location,
+                    ));
+                }
+            }
+            _ => {}
         }
     }
 }

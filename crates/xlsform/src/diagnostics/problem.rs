@@ -37,6 +37,26 @@ pub enum Problem {
     DuplicateName {
         name: String,
     },
+    DuplicateNameCase {
+        name: String,
+        other: String,
+    },
+    DuplicateRepeatName {
+        name: String,
+    },
+    RepeatNamedLikeRoot {
+        name: String,
+    },
+    ChoiceNameWithSpace {
+        list: String,
+        name: String,
+    },
+    OrOtherWithChoiceFilter,
+    SeedWithoutRandomize,
+    SearchListShared {
+        list: String,
+        others: Vec<String>,
+    },
     ReservedName {
         name: String,
     },

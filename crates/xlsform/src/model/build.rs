@@ -362,11 +362,36 @@ impl Builder<'_> {
     }
 
     pub(super) fn check_unique(&mut self, name: &str, row: u32) -> bool {
+        if name == "meta" {
+            self.error(
+                Problem::ReservedName {
+                    name: name.to_string(),
+                },
+                row,
+                Some("name"),
+            );
+            return false;
+        }
         let parent = *self.stack.last().unwrap_or(&0);
         let taken = self.nodes[parent]
             .children
             .iter()
             .any(|&c| self.nodes[c].name == name);
+        let same_but_case = self.nodes[parent]
+            .children
+            .iter()
+            .map(|&c| self.nodes[c].name.clone())
+            .find(|other| other != name && other.to_lowercase() == name.to_lowercase());
+        if let Some(other) = same_but_case {
+            self.warn(
+                Problem::DuplicateNameCase {
+                    name: name.to_string(),
+                    other,
+                },
+                row,
+                Some("name"),
+            );
+        }
         if taken {
             self.error(
                 Problem::DuplicateName {
@@ -393,6 +418,23 @@ impl Builder<'_> {
         };
         if !self.check_unique(&name, record.row) {
             return;
+        }
+        if kind == NodeKind::Repeat {
+            let problem = if name == self.nodes[0].name {
+                Some(Problem::RepeatNamedLikeRoot { name: name.clone() })
+            } else if self
+                .nodes
+                .iter()
+                .any(|n| n.kind == NodeKind::Repeat && n.name == name)
+            {
+                Some(Problem::DuplicateRepeatName { name: name.clone() })
+            } else {
+                None
+            };
+            if let Some(p) = problem {
+                self.error(p, record.row, Some("name"));
+                return;
+            }
         }
         let parent = *self.stack.last().unwrap_or(&0);
         let mut node = Node::new(&name, record.row, kind.clone(), Some(parent));

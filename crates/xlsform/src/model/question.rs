@@ -156,6 +156,25 @@ impl Builder<'_> {
         }
         self.apply_parameters(&mut node, row);
         if let Some(select) = select {
+            if select.command == "select_multiple"
+                && let Some(SelectSource::List(list)) = &node.select
+                && let Some(bad) = self
+                    .choices
+                    .iter()
+                    .find(|l| l.name == *list)
+                    .and_then(|l| l.choices.iter().find(|c| c.name.contains(' ')))
+            {
+                let problem = Problem::ChoiceNameWithSpace {
+                    list: list.clone(),
+                    name: bad.name.clone(),
+                };
+                self.error(problem, row, Some("type"));
+                return;
+            }
+            if select.or_other && node.choice_filter.is_some() {
+                self.error(Problem::OrOtherWithChoiceFilter, row, Some("choice_filter"));
+                return;
+            }
             if select.or_other {
                 other = self.or_other(&node, &select.list, row);
             }
@@ -419,6 +438,9 @@ impl Builder<'_> {
                 }
             }
             _ => {
+                if get("seed").is_some() && get("randomize").is_none() {
+                    self.error(Problem::SeedWithoutRandomize, row, Some("parameters"));
+                }
                 if let Some(r) = get("randomize")
                     && r != "true"
                     && r != "false"
