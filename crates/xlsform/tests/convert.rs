@@ -386,3 +386,15 @@ fn nested_repeats_have_templates_only_where_pyxform_puts_them() {
         out.xform
     );
 }
+
+#[test]
+fn an_unknown_reference_in_a_choice_label_points_at_the_choices_sheet() {
+    let failed = fails(
+        "| survey |\n| | type | name | label |\n| | select_one l | a | A |\n| choices |\n| | list_name | name | label |\n| | l | x | X ${nope} |\n",
+    );
+    let loc = failed.errors[0].location.clone().expect("located");
+    assert_eq!(
+        (loc.sheet.as_str(), loc.row, loc.column.as_deref()),
+        ("choices", Some(2), Some("label"))
+    );
+}

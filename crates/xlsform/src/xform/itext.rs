@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use crate::diagnostics::{Diagnostic, Location};
+
 use super::writer::{Child, El};
 use super::{Ctx, hint_needs_itext, label_needs_itext, message_needs_itext};
 use crate::model::{BindValue, NodeKind, Text};
@@ -90,6 +92,7 @@ pub fn collect(ctx: &mut Ctx) -> Vec<Translation> {
         translations: Vec::new(),
         index: Vec::new(),
     };
+    check_choice_references(ctx);
     for list in &form.choices {
         if !list.requires_itext() {
             continue;
@@ -159,6 +162,23 @@ pub fn collect(ctx: &mut Ctx) -> Vec<Translation> {
     }
     fill_missing(&mut c.translations);
     c.translations
+}
+
+/// `${name}` in a choice label must name a question: report it at the choice's row.
+fn check_choice_references(ctx: &mut Ctx) {
+    let form = ctx.form;
+    for list in &form.choices {
+        for choice in &list.choices {
+            for (_, label) in &choice.label.entries {
+                for occ in crate::xpath::refs::occurrences(label) {
+                    if let Err(problem) = ctx.resolver.lookup(&occ.name) {
+                        let location = Location::cell("choices", choice.row, "label");
+                        ctx.errors.push(Diagnostic::error(problem, Some(location)));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Every language gets every text and form; missing ones read `-`.
