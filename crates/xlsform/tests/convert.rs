@@ -398,3 +398,15 @@ fn an_unknown_reference_in_a_choice_label_points_at_the_choices_sheet() {
         ("choices", Some(2), Some("label"))
     );
 }
+
+#[test]
+fn a_group_that_shows_nothing_gets_a_warning_but_still_converts() {
+    let out = ok(
+        "| survey |\n| | type | name | label | calculation |\n| | begin_group | g | G | |\n| | calculate | c | | 1 + 1 |\n| | end_group | | | |\n",
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| matches!(&w.problem, Problem::EmptyGroup { name } if name == "g"))
+    );
+}

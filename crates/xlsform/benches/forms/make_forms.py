@@ -215,6 +215,7 @@ def household():
 def generated(n_rows=680, seed=6):
     rnd = random.Random(seed)
     rows, names, depth, count = [], [], [], 0
+    shown = []  # visible questions in each open group or repeat
     kinds = ["text", "integer", "decimal", "date", "select_one yes_no", "select_multiple service",
              "note", "calculate"]
     while count < n_rows - len(depth):
@@ -225,9 +226,11 @@ def generated(n_rows=680, seed=6):
             name = f"{kind[0]}{count}"
             rows.append(q(f"begin_{kind}", name, f"Section {count}", f"Розділ {count}"))
             depth.append(kind)
+            shown.append(0)
             continue
-        if r < 0.09 and depth:
+        if r < 0.09 and depth and shown[-1] > 0:
             rows.append(end(depth.pop()))
+            shown.pop()
             continue
         t = rnd.choice(kinds)
         name = f"q{count}"
@@ -239,9 +242,12 @@ def generated(n_rows=680, seed=6):
         if t == "integer" and rnd.random() < 0.5:
             row.update({"constraint": ". >= 0", "constraint_message::English (en)": "Not negative",
                         "constraint_message::Українська (uk)": "Не від'ємне"})
-        if t not in ("note", "calculate"):
+        # Only questions outside repeats may be referenced from anywhere.
+        if t not in ("note", "calculate") and "repeat" not in depth:
             names.append(name)
         rows.append(row)
+        if t != "calculate" and shown:
+            shown[-1] += 1
     while depth:
         rows.append(end(depth.pop()))
     lists = {"yes_no": YES_NO, "service": SERVICES}

@@ -57,6 +57,9 @@ pub enum Problem {
         list: String,
         others: Vec<String>,
     },
+    EmptyGroup {
+        name: String,
+    },
     ReservedName {
         name: String,
     },

@@ -39,10 +39,19 @@ fn control(ctx: &mut Ctx, i: usize) -> Option<El> {
             if !n.hint.is_empty() || !n.guidance_hint.is_empty() {
                 g.push(hint(ctx, i));
             }
+            let before = g.children.len();
             for &c in &n.children {
                 if let Some(el) = control(ctx, c) {
                     g.push(el);
                 }
+            }
+            if g.children.len() == before {
+                let location = ctx.location(i, "name");
+                let problem = Problem::EmptyGroup {
+                    name: n.name.clone(),
+                };
+                ctx.warnings
+                    .push(crate::diagnostics::Diagnostic::warning(problem, location));
             }
             Some(g)
         }
