@@ -15,6 +15,7 @@ pub fn run(form: &Form) -> Vec<Diagnostic> {
             Some(Location::sheet("settings")),
         ));
     }
+    triggers(form, &mut errors);
     save_to(form, &mut errors);
     search_lists(form, &mut errors);
     if let Some(cycle) = calculation_cycle(form) {
@@ -31,6 +32,40 @@ pub fn run(form: &Form) -> Vec<Diagnostic> {
         ));
     }
     errors
+}
+
+/// A trigger must name a question that people see: a hidden one never changes.
+fn triggers(form: &Form, errors: &mut Vec<Diagnostic>) {
+    let resolver = crate::xpath::refs::Resolver::new(form);
+    for i in form.descendants(0) {
+        let node = &form.nodes[i];
+        let column = node.column("trigger").unwrap_or("trigger");
+        for name in &node.trigger {
+            let location = Some(Location::cell("survey", node.row, column));
+            match resolver.lookup(name) {
+                Err(problem) => errors.push(Diagnostic::error(problem, location)),
+                Ok(t) => {
+                    let target = &form.nodes[t];
+                    let hidden = target
+                        .spec
+                        .as_ref()
+                        .is_some_and(|s| s.control.tag().is_none())
+                        || target.type_name() == "calculate"
+                        || ((target.bind_expr("calculate").is_some()
+                            || !target.trigger.is_empty())
+                            && target.label.is_empty()
+                            && target.hint.is_empty());
+                    if hidden {
+                        let problem = Problem::TriggerNotVisible {
+                            trigger: name.clone(),
+                            target: node.name.clone(),
+                        };
+                        errors.push(Diagnostic::error(problem, location));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `save_to` needs an entities sheet, a question outside repeats, and a property

@@ -410,3 +410,20 @@ fn a_group_that_shows_nothing_gets_a_warning_but_still_converts() {
             .any(|w| matches!(&w.problem, Problem::EmptyGroup { name } if name == "g"))
     );
 }
+
+#[test]
+fn parameters_become_the_attributes_collect_reads() {
+    let out = ok(
+        "| survey |\n| | type | name | label | parameters |\n| | text | t | T | rows=4 |\n| | geopoint | g | G | capture-accuracy=5 allow-mock-accuracy=true |\n| | range | r | R | start=0 end=1 step=0.1 |\n| | image | i | I | max-pixels=1024 |\n| | integer | n | N | ignored=1 |\n",
+    );
+    for needle in [
+        "<input ref=\"/data/t\" rows=\"4\">",
+        "<input ref=\"/data/g\" accuracyThreshold=\"5\">",
+        "<bind nodeset=\"/data/g\" type=\"geopoint\" odk:allow-mock-accuracy=\"true\"/>",
+        "<bind nodeset=\"/data/r\" type=\"decimal\"/>",
+        "<range ref=\"/data/r\" start=\"0\" end=\"1\" step=\"0.1\">",
+        "<bind nodeset=\"/data/i\" type=\"binary\" orx:max-pixels=\"1024\"/>",
+    ] {
+        assert!(out.xform.contains(needle), "{needle}\n{}", out.xform);
+    }
+}

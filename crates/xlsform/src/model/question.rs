@@ -314,14 +314,16 @@ impl Builder<'_> {
                 Some(SelectSource::File { .. }) => &["randomize", "seed", "value", "label"],
                 _ => &["randomize", "seed"],
             },
-            "range" => &["start", "end", "step"],
+            "text" => &["rows"],
+            "range" => &["start", "end", "step", "tick_interval", "placeholder"],
             "image" => &["max-pixels", "app"],
             "audio" | "background-audio" => &["quality"],
-            "geopoint" | "geotrace" | "geoshape" => &[
+            "geopoint" => &[
                 "capture-accuracy",
                 "warning-accuracy",
                 "allow-mock-accuracy",
             ],
+            "geotrace" | "geoshape" => &["incremental", "allow-mock-accuracy"],
             "audit" => &[
                 "location-priority",
                 "location-min-interval",
@@ -330,7 +332,8 @@ impl Builder<'_> {
                 "identify-user",
                 "track-changes-reasons",
             ],
-            _ => &[],
+            // pyxform ignores parameters on other types; so does Kolo.
+            _ => return,
         };
         for (k, _) in &node.parameters {
             if !accepted.contains(&k.as_str()) {
@@ -367,8 +370,38 @@ impl Builder<'_> {
                     decimal |= v.parse::<i64>().is_err();
                     node.control.push((k.to_string(), v));
                 }
+                for (k, attr) in [
+                    ("tick_interval", "odk:tick-interval"),
+                    ("placeholder", "odk:placeholder"),
+                ] {
+                    if let Some(v) = get(k) {
+                        if v.parse::<f64>().is_err() {
+                            let problem = Problem::InvalidParameterValue {
+                                name: k.into(),
+                                value: v,
+                            };
+                            self.error(problem, row, Some("parameters"));
+                            return;
+                        }
+                        decimal |= v.parse::<i64>().is_err();
+                        node.control.push((attr.to_string(), v));
+                    }
+                }
                 if decimal {
                     set_bind(node, "type", "decimal");
+                }
+            }
+            "text" => {
+                if let Some(rows) = get("rows") {
+                    if rows.parse::<i64>().is_err() {
+                        let problem = Problem::InvalidParameterValue {
+                            name: "rows".into(),
+                            value: rows,
+                        };
+                        self.error(problem, row, Some("parameters"));
+                        return;
+                    }
+                    node.control.push(("rows".into(), rows));
                 }
             }
             "image" => {
@@ -430,6 +463,28 @@ impl Builder<'_> {
                         };
                         node.control.push((attr.to_string(), v));
                     }
+                }
+                if let Some(v) = get("incremental") {
+                    if v != "true" {
+                        let problem = Problem::InvalidParameterValue {
+                            name: "incremental".into(),
+                            value: v,
+                        };
+                        self.error(problem, row, Some("parameters"));
+                        return;
+                    }
+                    node.control.push(("incremental".into(), v));
+                }
+                if let Some(v) = get("allow-mock-accuracy") {
+                    if v != "true" && v != "false" {
+                        let problem = Problem::InvalidParameterValue {
+                            name: "allow-mock-accuracy".into(),
+                            value: v,
+                        };
+                        self.error(problem, row, Some("parameters"));
+                        return;
+                    }
+                    set_bind(node, "odk:allow-mock-accuracy", &v);
                 }
             }
             "audit" => {
