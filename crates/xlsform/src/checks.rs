@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Location, Problem};
-use crate::model::Form;
+use crate::model::{Form, SelectSource};
 use crate::xpath::refs::occurrences;
 
 pub fn run(form: &Form) -> Vec<Diagnostic> {
@@ -15,6 +15,9 @@ pub fn run(form: &Form) -> Vec<Diagnostic> {
             Some(Location::sheet("settings")),
         ));
     }
+    triggers(form, &mut errors);
+    save_to(form, &mut errors);
+    search_lists(form, &mut errors);
     if let Some(cycle) = calculation_cycle(form) {
         let first = cycle[0];
         let node = &form.nodes[first];
@@ -29,6 +32,126 @@ pub fn run(form: &Form) -> Vec<Diagnostic> {
         ));
     }
     errors
+}
+
+/// A trigger must name a question that people see: a hidden one never changes.
+fn triggers(form: &Form, errors: &mut Vec<Diagnostic>) {
+    let resolver = crate::xpath::refs::Resolver::new(form);
+    for i in form.descendants(0) {
+        let node = &form.nodes[i];
+        let column = node.column("trigger").unwrap_or("trigger");
+        for name in &node.trigger {
+            let location = Some(Location::cell("survey", node.row, column));
+            match resolver.lookup(name) {
+                Err(problem) => errors.push(Diagnostic::error(problem, location)),
+                Ok(t) => {
+                    let target = &form.nodes[t];
+                    let hidden = target
+                        .spec
+                        .as_ref()
+                        .is_some_and(|s| s.control.tag().is_none())
+                        || target.type_name() == "calculate"
+                        || ((target.bind_expr("calculate").is_some()
+                            || !target.trigger.is_empty())
+                            && target.label.is_empty()
+                            && target.hint.is_empty());
+                    if hidden {
+                        let problem = Problem::TriggerNotVisible {
+                            trigger: name.clone(),
+                            target: node.name.clone(),
+                        };
+                        errors.push(Diagnostic::error(problem, location));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `save_to` needs an entities sheet, a question outside repeats, and a property
+/// name that is a valid XML name, not reserved, and used once.
+fn save_to(form: &Form, errors: &mut Vec<Diagnostic>) {
+    let mut used: Vec<&str> = Vec::new();
+    for i in form.descendants(0) {
+        let node = &form.nodes[i];
+        let Some(property) = node.bind_expr("entities:saveto") else {
+            continue;
+        };
+        let column = node.column("entities:saveto").unwrap_or("save_to");
+        let location = Some(Location::cell("survey", node.row, column));
+        let problem = if form.entity.is_none() {
+            Some(Problem::SaveToWithoutEntities {
+                name: node.name.clone(),
+            })
+        } else if form.in_repeat(i) {
+            Some(Problem::SaveToInRepeat {
+                name: node.name.clone(),
+            })
+        } else if !crate::names::is_xml_name(property)
+            || property.contains(':')
+            || matches!(property.to_lowercase().as_str(), "name" | "label")
+            || property.starts_with("__")
+        {
+            Some(Problem::SaveToInvalid {
+                property: property.to_string(),
+            })
+        } else if used.contains(&property) {
+            Some(Problem::SaveToDuplicate {
+                property: property.to_string(),
+            })
+        } else {
+            used.push(property);
+            None
+        };
+        if let Some(problem) = problem {
+            errors.push(Diagnostic::error(problem, location));
+        }
+    }
+}
+
+/// A list shown through search() must not serve selects without it (Collect then
+/// has no items for them), and search() cannot read a select_*_from_file.
+fn search_lists(form: &Form, errors: &mut Vec<Diagnostic>) {
+    let searching = |n: &crate::model::Node| {
+        n.control_attr("appearance")
+            .is_some_and(|a| a.contains("search("))
+    };
+    for i in form.descendants(0) {
+        let node = &form.nodes[i];
+        if !searching(node) {
+            continue;
+        }
+        let column = node.column("appearance").unwrap_or("appearance");
+        let location = Some(Location::cell("survey", node.row, column));
+        match &node.select {
+            Some(SelectSource::File { .. }) => errors.push(Diagnostic::error(
+                Problem::SearchWithSelectFromFile {
+                    name: node.name.clone(),
+                },
+                location,
+            )),
+            Some(SelectSource::List(list)) => {
+                let others: Vec<String> = form
+                    .descendants(0)
+                    .into_iter()
+                    .map(|j| &form.nodes[j])
+                    .filter(|o| !searching(o))
+                    .filter(|o| matches!(&o.select, Some(SelectSource::List(l)) if l == list))
+                    .map(|o| o.name.clone())
+                    .collect();
+                if !others.is_empty() {
+                    errors.push(Diagnostic::error(
+                        Problem::SearchListShared {
+                            list: list.clone(),
+                            others,
+                        },
+                        location,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The first cycle among calculations referring to each other by `${name}`, as the

@@ -307,3 +307,123 @@ fn every_prefix_of_a_real_workbook_is_handled_without_panicking() {
         let _ = convert(&md[..end], &Options::default());
     }
 }
+
+#[test]
+fn an_entities_sheet_adds_the_entity_to_meta_and_save_to_binds() {
+    let out = ok(
+        "| survey |\n| | type | name | label | save_to |\n| | text | tree | Tree | species |\n| entities |\n| | list_name | label |\n| | trees | concat('Tree ', ${tree}) |\n",
+    );
+    assert!(
+        out.xform
+            .contains("xmlns:entities=\"http://www.opendatakit.org/xforms/entities\"")
+    );
+    assert!(out.xform.contains("<meta><entity dataset=\"trees\" create=\"1\" id=\"\"><label/></entity><instanceID/></meta>"), "{}", out.xform);
+    assert!(
+        out.xform
+            .contains("<bind nodeset=\"/data/tree\" type=\"string\" entities:saveto=\"species\"/>")
+    );
+    assert!(out.xform.contains("<bind nodeset=\"/data/meta/entity/label\" calculate=\"concat('Tree ',  /data/tree )\" readonly=\"true()\" type=\"string\"/>"));
+}
+
+#[test]
+fn save_to_inside_a_repeat_or_without_entities_is_rejected() {
+    let failed = fails(
+        "| survey |\n| | type | name | label | save_to |\n| | text | tree | Tree | species |\n",
+    );
+    assert!(matches!(
+        failed.errors[0].problem,
+        Problem::SaveToWithoutEntities { .. }
+    ));
+    let failed = fails(
+        "| survey |\n| | type | name | label | save_to |\n| | begin_repeat | r | R | |\n| | text | tree | Tree | species |\n| | end_repeat | | | |\n| entities |\n| | list_name | label |\n| | trees | x |\n",
+    );
+    assert!(matches!(
+        failed.errors[0].problem,
+        Problem::SaveToInRepeat { .. }
+    ));
+    let failed = fails(
+        "| survey |\n| | type | name | label | save_to |\n| | text | tree | Tree | label |\n| entities |\n| | list_name | label |\n| | trees | x |\n",
+    );
+    assert!(matches!(
+        failed.errors[0].problem,
+        Problem::SaveToInvalid { .. }
+    ));
+}
+
+#[test]
+fn an_unknown_reference_in_the_entities_sheet_points_at_that_sheet() {
+    let failed = fails(
+        "| survey |\n| | type | name | label |\n| | text | tree | Tree |\n| entities |\n| | list_name | label |\n| | trees | ${nope} |\n",
+    );
+    let loc = failed.errors[0].location.clone().expect("located");
+    assert_eq!(
+        (loc.sheet.as_str(), loc.row, loc.column.as_deref()),
+        ("entities", Some(2), Some("label"))
+    );
+}
+
+#[test]
+fn a_language_missing_a_column_gets_a_warning_in_both_languages() {
+    let out = ok(
+        "| survey |\n| | type | name | label::English (en) | label::French (fr) | hint::English (en) |\n| | text | a | A | A | H |\n",
+    );
+    let w = &out.warnings[0];
+    assert!(
+        matches!(&w.problem, Problem::MissingTranslations { language, columns } if language == "French (fr)" && columns == &["hint"])
+    );
+    assert!(w.message(Lang::Uk).contains("бракує"));
+}
+
+#[test]
+fn nested_repeats_have_templates_only_where_pyxform_puts_them() {
+    let out = ok(
+        "| survey |\n| | type | name | label |\n| | begin_repeat | r | R |\n| | begin_repeat | k | K |\n| | text | x | X |\n| | end_repeat | | |\n| | end_repeat | | |\n",
+    );
+    assert!(
+        out.xform
+            .contains("<r jr:template=\"\"><k jr:template=\"\"><x/></k></r><r><k><x/></k></r>"),
+        "{}",
+        out.xform
+    );
+}
+
+#[test]
+fn an_unknown_reference_in_a_choice_label_points_at_the_choices_sheet() {
+    let failed = fails(
+        "| survey |\n| | type | name | label |\n| | select_one l | a | A |\n| choices |\n| | list_name | name | label |\n| | l | x | X ${nope} |\n",
+    );
+    let loc = failed.errors[0].location.clone().expect("located");
+    assert_eq!(
+        (loc.sheet.as_str(), loc.row, loc.column.as_deref()),
+        ("choices", Some(2), Some("label"))
+    );
+}
+
+#[test]
+fn a_group_that_shows_nothing_gets_a_warning_but_still_converts() {
+    let out = ok(
+        "| survey |\n| | type | name | label | calculation |\n| | begin_group | g | G | |\n| | calculate | c | | 1 + 1 |\n| | end_group | | | |\n",
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| matches!(&w.problem, Problem::EmptyGroup { name } if name == "g"))
+    );
+}
+
+#[test]
+fn parameters_become_the_attributes_collect_reads() {
+    let out = ok(
+        "| survey |\n| | type | name | label | parameters |\n| | text | t | T | rows=4 |\n| | geopoint | g | G | capture-accuracy=5 allow-mock-accuracy=true |\n| | range | r | R | start=0 end=1 step=0.1 |\n| | image | i | I | max-pixels=1024 |\n| | integer | n | N | ignored=1 |\n",
+    );
+    for needle in [
+        "<input ref=\"/data/t\" rows=\"4\">",
+        "<input ref=\"/data/g\" accuracyThreshold=\"5\">",
+        "<bind nodeset=\"/data/g\" type=\"geopoint\" odk:allow-mock-accuracy=\"true\"/>",
+        "<bind nodeset=\"/data/r\" type=\"decimal\"/>",
+        "<range ref=\"/data/r\" start=\"0\" end=\"1\" step=\"0.1\">",
+        "<bind nodeset=\"/data/i\" type=\"binary\" orx:max-pixels=\"1024\"/>",
+    ] {
+        assert!(out.xform.contains(needle), "{needle}\n{}", out.xform);
+    }
+}

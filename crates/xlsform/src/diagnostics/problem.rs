@@ -37,6 +37,29 @@ pub enum Problem {
     DuplicateName {
         name: String,
     },
+    DuplicateNameCase {
+        name: String,
+        other: String,
+    },
+    DuplicateRepeatName {
+        name: String,
+    },
+    RepeatNamedLikeRoot {
+        name: String,
+    },
+    ChoiceNameWithSpace {
+        list: String,
+        name: String,
+    },
+    OrOtherWithChoiceFilter,
+    SeedWithoutRandomize,
+    SearchListShared {
+        list: String,
+        others: Vec<String>,
+    },
+    EmptyGroup {
+        name: String,
+    },
     ReservedName {
         name: String,
     },

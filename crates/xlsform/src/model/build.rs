@@ -97,7 +97,12 @@ fn build_inner(
         ));
         return None;
     }
-    let choices = read("choices", SheetKind::Choices, false, errors)
+    super::translations::check(&survey, true, warnings);
+    let choices_table = read("choices", SheetKind::Choices, false, errors);
+    if let Some(t) = &choices_table {
+        super::translations::check(t, false, warnings);
+    }
+    let choices = choices_table
         .map(|t| choices::read(&t, settings.allow_choice_duplicates, warnings, errors))
         .unwrap_or_default();
     let external_table = read("external_choices", SheetKind::Choices, false, errors);
@@ -201,6 +206,11 @@ fn warn_misspelt_sheets(book: &Workbook, warnings: &mut Vec<Diagnostic>) {
 
 /// Appends the `meta` block: entity, audit, instanceID, instanceName.
 fn add_meta(nodes: &mut Vec<Node>, settings: &Settings, audit: Option<Node>, entity: bool) {
+    let needed =
+        entity || audit.is_some() || !settings.omit_instance_id || settings.instance_name.is_some();
+    if !needed {
+        return;
+    }
     let existing = nodes[0]
         .children
         .iter()
@@ -352,11 +362,36 @@ impl Builder<'_> {
     }
 
     pub(super) fn check_unique(&mut self, name: &str, row: u32) -> bool {
+        if name == "meta" {
+            self.error(
+                Problem::ReservedName {
+                    name: name.to_string(),
+                },
+                row,
+                Some("name"),
+            );
+            return false;
+        }
         let parent = *self.stack.last().unwrap_or(&0);
         let taken = self.nodes[parent]
             .children
             .iter()
             .any(|&c| self.nodes[c].name == name);
+        let same_but_case = self.nodes[parent]
+            .children
+            .iter()
+            .map(|&c| self.nodes[c].name.clone())
+            .find(|other| other != name && other.to_lowercase() == name.to_lowercase());
+        if let Some(other) = same_but_case {
+            self.warn(
+                Problem::DuplicateNameCase {
+                    name: name.to_string(),
+                    other,
+                },
+                row,
+                Some("name"),
+            );
+        }
         if taken {
             self.error(
                 Problem::DuplicateName {
@@ -383,6 +418,23 @@ impl Builder<'_> {
         };
         if !self.check_unique(&name, record.row) {
             return;
+        }
+        if kind == NodeKind::Repeat {
+            let problem = if name == self.nodes[0].name {
+                Some(Problem::RepeatNamedLikeRoot { name: name.clone() })
+            } else if self
+                .nodes
+                .iter()
+                .any(|n| n.kind == NodeKind::Repeat && n.name == name)
+            {
+                Some(Problem::DuplicateRepeatName { name: name.clone() })
+            } else {
+                None
+            };
+            if let Some(p) = problem {
+                self.error(p, record.row, Some("name"));
+                return;
+            }
         }
         let parent = *self.stack.last().unwrap_or(&0);
         let mut node = Node::new(&name, record.row, kind.clone(), Some(parent));

@@ -9,6 +9,7 @@ mod params;
 mod question;
 pub mod settings;
 mod text;
+mod translations;
 pub mod types;
 
 pub use build::build;

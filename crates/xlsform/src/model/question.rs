@@ -156,6 +156,25 @@ impl Builder<'_> {
         }
         self.apply_parameters(&mut node, row);
         if let Some(select) = select {
+            if select.command == "select_multiple"
+                && let Some(SelectSource::List(list)) = &node.select
+                && let Some(bad) = self
+                    .choices
+                    .iter()
+                    .find(|l| l.name == *list)
+                    .and_then(|l| l.choices.iter().find(|c| c.name.contains(' ')))
+            {
+                let problem = Problem::ChoiceNameWithSpace {
+                    list: list.clone(),
+                    name: bad.name.clone(),
+                };
+                self.error(problem, row, Some("type"));
+                return;
+            }
+            if select.or_other && node.choice_filter.is_some() {
+                self.error(Problem::OrOtherWithChoiceFilter, row, Some("choice_filter"));
+                return;
+            }
             if select.or_other {
                 other = self.or_other(&node, &select.list, row);
             }
@@ -295,14 +314,16 @@ impl Builder<'_> {
                 Some(SelectSource::File { .. }) => &["randomize", "seed", "value", "label"],
                 _ => &["randomize", "seed"],
             },
-            "range" => &["start", "end", "step"],
+            "text" => &["rows"],
+            "range" => &["start", "end", "step", "tick_interval", "placeholder"],
             "image" => &["max-pixels", "app"],
             "audio" | "background-audio" => &["quality"],
-            "geopoint" | "geotrace" | "geoshape" => &[
+            "geopoint" => &[
                 "capture-accuracy",
                 "warning-accuracy",
                 "allow-mock-accuracy",
             ],
+            "geotrace" | "geoshape" => &["incremental", "allow-mock-accuracy"],
             "audit" => &[
                 "location-priority",
                 "location-min-interval",
@@ -311,7 +332,8 @@ impl Builder<'_> {
                 "identify-user",
                 "track-changes-reasons",
             ],
-            _ => &[],
+            // pyxform ignores parameters on other types; so does Kolo.
+            _ => return,
         };
         for (k, _) in &node.parameters {
             if !accepted.contains(&k.as_str()) {
@@ -348,8 +370,38 @@ impl Builder<'_> {
                     decimal |= v.parse::<i64>().is_err();
                     node.control.push((k.to_string(), v));
                 }
+                for (k, attr) in [
+                    ("tick_interval", "odk:tick-interval"),
+                    ("placeholder", "odk:placeholder"),
+                ] {
+                    if let Some(v) = get(k) {
+                        if v.parse::<f64>().is_err() {
+                            let problem = Problem::InvalidParameterValue {
+                                name: k.into(),
+                                value: v,
+                            };
+                            self.error(problem, row, Some("parameters"));
+                            return;
+                        }
+                        decimal |= v.parse::<i64>().is_err();
+                        node.control.push((attr.to_string(), v));
+                    }
+                }
                 if decimal {
                     set_bind(node, "type", "decimal");
+                }
+            }
+            "text" => {
+                if let Some(rows) = get("rows") {
+                    if rows.parse::<i64>().is_err() {
+                        let problem = Problem::InvalidParameterValue {
+                            name: "rows".into(),
+                            value: rows,
+                        };
+                        self.error(problem, row, Some("parameters"));
+                        return;
+                    }
+                    node.control.push(("rows".into(), rows));
                 }
             }
             "image" => {
@@ -412,6 +464,28 @@ impl Builder<'_> {
                         node.control.push((attr.to_string(), v));
                     }
                 }
+                if let Some(v) = get("incremental") {
+                    if v != "true" {
+                        let problem = Problem::InvalidParameterValue {
+                            name: "incremental".into(),
+                            value: v,
+                        };
+                        self.error(problem, row, Some("parameters"));
+                        return;
+                    }
+                    node.control.push(("incremental".into(), v));
+                }
+                if let Some(v) = get("allow-mock-accuracy") {
+                    if v != "true" && v != "false" {
+                        let problem = Problem::InvalidParameterValue {
+                            name: "allow-mock-accuracy".into(),
+                            value: v,
+                        };
+                        self.error(problem, row, Some("parameters"));
+                        return;
+                    }
+                    set_bind(node, "odk:allow-mock-accuracy", &v);
+                }
             }
             "audit" => {
                 for (k, v) in &params {
@@ -419,6 +493,9 @@ impl Builder<'_> {
                 }
             }
             _ => {
+                if get("seed").is_some() && get("randomize").is_none() {
+                    self.error(Problem::SeedWithoutRandomize, row, Some("parameters"));
+                }
                 if let Some(r) = get("randomize")
                     && r != "true"
                     && r != "false"

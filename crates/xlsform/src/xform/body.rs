@@ -39,10 +39,19 @@ fn control(ctx: &mut Ctx, i: usize) -> Option<El> {
             if !n.hint.is_empty() || !n.guidance_hint.is_empty() {
                 g.push(hint(ctx, i));
             }
+            let before = g.children.len();
             for &c in &n.children {
                 if let Some(el) = control(ctx, c) {
                     g.push(el);
                 }
+            }
+            if g.children.len() == before {
+                let location = ctx.location(i, "name");
+                let problem = Problem::EmptyGroup {
+                    name: n.name.clone(),
+                };
+                ctx.warnings
+                    .push(crate::diagnostics::Diagnostic::warning(problem, location));
             }
             Some(g)
         }
@@ -90,19 +99,6 @@ fn nearest_repeat(ctx: &Ctx, i: usize) -> Option<usize> {
         .ancestors(i)
         .into_iter()
         .find(|&a| ctx.form.nodes[a].kind == NodeKind::Repeat)
-}
-
-impl Ctx<'_> {
-    /// A control attribute: references are rewritten, but it is not an expression.
-    fn expr_plain(&mut self, node: usize, attr: &str, value: &str) -> String {
-        match self.resolver.expand(value, Some(node), false) {
-            Ok(v) => v,
-            Err(p) => {
-                self.fail(node, attr, p);
-                value.to_string()
-            }
-        }
-    }
 }
 
 fn question(ctx: &mut Ctx, i: usize) -> Option<El> {
@@ -177,11 +173,9 @@ fn question(ctx: &mut Ctx, i: usize) -> Option<El> {
     } else if let Some(itemset) = itemset(ctx, i) {
         el.push(itemset);
     }
-    for t in form.descendants(0) {
+    let triggered = ctx.triggered_by.get(&n.name).cloned().unwrap_or_default();
+    for t in triggered {
         let target = &form.nodes[t];
-        if !target.trigger.contains(&n.name) {
-            continue;
-        }
         let value = target
             .bind_expr("calculate")
             .map(str::to_string)

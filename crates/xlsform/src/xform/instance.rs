@@ -82,7 +82,7 @@ fn element(ctx: &mut Ctx, index: usize, in_copy: bool) -> Option<El> {
         el = el.text(d.clone());
     }
     for (k, v) in &n.instance_attrs {
-        let value = ctx.expr(index, k, v, false);
+        let value = ctx.expr_plain(index, k, v);
         el.set(k, value);
     }
     for &c in &n.children {

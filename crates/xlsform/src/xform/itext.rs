@@ -2,6 +2,10 @@
 //! (choices first, then questions in form order, then media), with `-` filling any
 //! text a language lacks.
 
+use std::collections::HashMap;
+
+use crate::diagnostics::{Diagnostic, Location};
+
 use super::writer::{Child, El};
 use super::{Ctx, hint_needs_itext, label_needs_itext, message_needs_itext};
 use crate::model::{BindValue, NodeKind, Text};
@@ -29,32 +33,32 @@ pub struct Translation {
 
 struct Collector {
     translations: Vec<Translation>,
+    /// Per translation, the index of each text id in its entries.
+    index: Vec<HashMap<String, usize>>,
 }
 
 impl Collector {
     fn add(&mut self, lang: &str, id: &str, kind: &str, value: &str, context: Option<usize>) {
-        let t = match self.translations.iter().position(|t| t.lang == lang) {
-            Some(i) => &mut self.translations[i],
+        let ti = match self.translations.iter().position(|t| t.lang == lang) {
+            Some(i) => i,
             None => {
                 self.translations.push(Translation {
                     lang: lang.to_string(),
                     entries: Vec::new(),
                 });
-                let last = self.translations.len() - 1;
-                &mut self.translations[last]
+                self.index.push(HashMap::new());
+                self.translations.len() - 1
             }
         };
-        let entry = match t.entries.iter().position(|e| e.id == id) {
-            Some(i) => &mut t.entries[i],
-            None => {
-                t.entries.push(Entry {
-                    id: id.to_string(),
-                    forms: Vec::new(),
-                });
-                let last = t.entries.len() - 1;
-                &mut t.entries[last]
-            }
-        };
+        let t = &mut self.translations[ti];
+        let ei = *self.index[ti].entry(id.to_string()).or_insert_with(|| {
+            t.entries.push(Entry {
+                id: id.to_string(),
+                forms: Vec::new(),
+            });
+            t.entries.len() - 1
+        });
+        let entry = &mut t.entries[ei];
         let form = Form {
             kind: kind.to_string(),
             value: value.to_string(),
@@ -86,7 +90,9 @@ pub fn collect(ctx: &mut Ctx) -> Vec<Translation> {
     let default = ctx.default_language.clone();
     let mut c = Collector {
         translations: Vec::new(),
+        index: Vec::new(),
     };
+    check_choice_references(ctx);
     for list in &form.choices {
         if !list.requires_itext() {
             continue;
@@ -158,18 +164,36 @@ pub fn collect(ctx: &mut Ctx) -> Vec<Translation> {
     c.translations
 }
 
+/// `${name}` in a choice label must name a question: report it at the choice's row.
+fn check_choice_references(ctx: &mut Ctx) {
+    let form = ctx.form;
+    for list in &form.choices {
+        for choice in &list.choices {
+            for (_, label) in &choice.label.entries {
+                for occ in crate::xpath::refs::occurrences(label) {
+                    if let Err(problem) = ctx.resolver.lookup(&occ.name) {
+                        let location = Location::cell("choices", choice.row, "label");
+                        ctx.errors.push(Diagnostic::error(problem, Some(location)));
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Every language gets every text and form; missing ones read `-`.
 fn fill_missing(translations: &mut [Translation]) {
+    if translations.len() < 2 {
+        return;
+    }
     let mut all: Vec<(String, Vec<String>)> = Vec::new();
+    let mut slots: HashMap<String, usize> = HashMap::new();
     for t in translations.iter() {
         for e in &t.entries {
-            let slot = match all.iter().position(|(id, _)| *id == e.id) {
-                Some(i) => i,
-                None => {
-                    all.push((e.id.clone(), Vec::new()));
-                    all.len() - 1
-                }
-            };
+            let slot = *slots.entry(e.id.clone()).or_insert_with(|| {
+                all.push((e.id.clone(), Vec::new()));
+                all.len() - 1
+            });
             for f in &e.forms {
                 if !all[slot].1.contains(&f.kind) {
                     all[slot].1.push(f.kind.clone());
@@ -178,18 +202,21 @@ fn fill_missing(translations: &mut [Translation]) {
         }
     }
     for t in translations.iter_mut() {
+        let mut own: HashMap<String, usize> = t
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
         for (id, kinds) in &all {
-            let entry = match t.entries.iter().position(|e| e.id == *id) {
-                Some(i) => &mut t.entries[i],
-                None => {
-                    t.entries.push(Entry {
-                        id: id.clone(),
-                        forms: Vec::new(),
-                    });
-                    let last = t.entries.len() - 1;
-                    &mut t.entries[last]
-                }
-            };
+            let index = *own.entry(id.clone()).or_insert_with(|| {
+                t.entries.push(Entry {
+                    id: id.clone(),
+                    forms: Vec::new(),
+                });
+                t.entries.len() - 1
+            });
+            let entry = &mut t.entries[index];
             for kind in kinds {
                 if !entry.forms.iter().any(|f| f.kind == *kind) {
                     entry.forms.push(Form {

@@ -7,7 +7,7 @@ mod instance;
 mod itext;
 pub mod writer;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use writer::{Child, El};
 
@@ -32,13 +32,27 @@ pub(crate) struct Ctx<'a> {
     pub attachments: Vec<String>,
     /// Expressions already checked, so a problem is reported once.
     checked: HashSet<(usize, String)>,
+    /// For each question name, the nodes whose `trigger` names it.
+    pub triggered_by: HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn location(&self, node: usize, attr: &str) -> Option<Location> {
         let n = &self.form.nodes[node];
         if n.row == 0 {
-            return None;
+            // The generated entity node stands for the entities sheet's row.
+            return match &self.form.entity {
+                Some(e) if n.name == "entity" => {
+                    let column = if attr == "entity_id" || attr.ends_with("_if") || attr == "label"
+                    {
+                        attr
+                    } else {
+                        "label"
+                    };
+                    Some(Location::cell("entities", e.row, column))
+                }
+                _ => None,
+            };
         }
         let column = n.column(attr).unwrap_or(attr);
         Some(Location::cell("survey", n.row, column))
@@ -52,6 +66,18 @@ impl<'a> Ctx<'a> {
             Err(p) => {
                 self.fail(node, attr, p);
                 text.to_string()
+            }
+        }
+    }
+
+    /// A value that is not an expression (control or instance attribute): its
+    /// references are rewritten, the rest is kept as written.
+    pub fn expr_plain(&mut self, node: usize, attr: &str, value: &str) -> String {
+        match self.resolver.expand(value, Some(node), false) {
+            Ok(v) => v,
+            Err(p) => {
+                self.fail(node, attr, p);
+                value.to_string()
             }
         }
     }
@@ -150,7 +176,13 @@ pub fn write(form: &Form, pretty: bool) -> Result<(Written, Vec<Diagnostic>), Ve
         warnings: Vec::new(),
         attachments: Vec::new(),
         checked: HashSet::new(),
+        triggered_by: HashMap::new(),
     };
+    for i in form.descendants(0) {
+        for name in &form.nodes[i].trigger {
+            ctx.triggered_by.entry(name.clone()).or_default().push(i);
+        }
+    }
     let translations = itext::collect(&mut ctx);
     let mut model = El::new("model").attr("odk:xforms-version", "1.0.0");
     if form.entity.is_some() {
