@@ -427,3 +427,35 @@ fn parameters_become_the_attributes_collect_reads() {
         assert!(out.xform.contains(needle), "{needle}\n{}", out.xform);
     }
 }
+
+#[test]
+fn thousands_of_nested_groups_are_an_error_not_a_stack_overflow() {
+    let mut md = String::from("| survey |\n| | type | name | label |\n");
+    for i in 0..3000 {
+        md.push_str(&format!("| | begin_group | g{i} | G |\n"));
+    }
+    md.push_str("| | text | a | A |\n");
+    let failed = fails(&md);
+    assert!(
+        failed
+            .errors
+            .iter()
+            .any(|e| matches!(e.problem, Problem::NestingTooDeep { .. }))
+    );
+}
+
+#[test]
+fn a_cell_in_the_far_corner_of_an_xlsx_sheet_costs_no_memory_and_rows_after_a_long_gap_are_ignored()
+{
+    let out = convert(
+        include_bytes!("fixtures/far-cell.xlsx"),
+        &Options::default(),
+    )
+    .expect("converts");
+    assert!(
+        out.xform
+            .contains("<data id=\"data\"><a/><meta><instanceID/></meta></data>"),
+        "{}",
+        out.xform
+    );
+}

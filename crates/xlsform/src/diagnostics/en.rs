@@ -27,6 +27,7 @@ pub fn text(problem: &Problem) -> String {
         OrOtherWithChoiceFilter => "`or_other` cannot be used together with a choice_filter. Add an `other` choice to the list instead.".into(),
         SeedWithoutRandomize => "A `seed` needs `randomize=true` in the same parameters.".into(),
         SearchListShared { list: name, others } => format!("The list `{name}` is used with search() here and without it by {}. Give the search() question its own list.", list(others)),
+        NestingTooDeep { limit } => format!("Groups and repeats are nested more than {limit} deep here. Close some of them."),
         EmptyGroup { name } => format!("The group `{name}` shows no question (only calculations or nothing), which ODK Validate rejects. Add a visible question or remove the group."),
         ReservedName { name } => format!("The name `{name}` is reserved for form metadata. Choose another name."),
         UnexpectedEnd { found } => format!("`{found}` has no matching begin row above it. Remove it or add the begin row."),

@@ -60,6 +60,9 @@ pub enum Problem {
     EmptyGroup {
         name: String,
     },
+    NestingTooDeep {
+        limit: usize,
+    },
     ReservedName {
         name: String,
     },

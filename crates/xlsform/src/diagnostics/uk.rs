@@ -27,6 +27,7 @@ pub fn text(problem: &Problem) -> String {
         OrOtherWithChoiceFilter => "`or_other` не можна поєднувати з choice_filter. Додайте до списку варіант `other`.".into(),
         SeedWithoutRandomize => "Для `seed` потрібен `randomize=true` у тих самих параметрах.".into(),
         SearchListShared { list: name, others } => format!("Список `{name}` тут використовується з search(), а в {} без нього. Дайте питанню з search() окремий список.", list(others)),
+        NestingTooDeep { limit } => format!("Групи й повторювані групи тут вкладено глибше ніж на {limit} рівнів. Закрийте деякі з них."),
         EmptyGroup { name } => format!("Група `{name}` не показує жодного питання (лише обчислення або нічого), що ODK Validate відхиляє. Додайте видиме питання або приберіть групу."),
         ReservedName { name } => format!("Назва `{name}` зарезервована для метаданих форми. Виберіть іншу назву."),
         UnexpectedEnd { found } => format!("Над `{found}` немає відповідного рядка початку. Видаліть його або додайте рядок початку."),
