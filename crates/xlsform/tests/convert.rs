@@ -459,3 +459,17 @@ fn a_cell_in_the_far_corner_of_an_xlsx_sheet_costs_no_memory_and_rows_after_a_lo
         out.xform
     );
 }
+
+/// Found by fuzzing: calamine followed a looping sector chain until memory ran out.
+#[test]
+fn an_xls_whose_sector_chain_loops_is_refused_not_followed_forever() {
+    let failed = convert(
+        include_bytes!("fixtures/fuzz-xls-looping-chain.xls"),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        failed.errors[0].problem,
+        Problem::UnreadableWorkbook { .. }
+    ));
+}

@@ -24,7 +24,15 @@ pub fn read(input: &[u8]) -> Result<Workbook, Diagnostic> {
     {
         return read_xlsx(&mut book);
     }
-    read_any(input)
+    if input.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        && let Err(super::cfb_check::Broken(why)) = super::cfb_check::check(input)
+    {
+        return Err(unreadable(format!("the .xls container is damaged: {why}")));
+    }
+    // calamine is third-party code reading hostile bytes: a panic in it must not
+    // take the caller down (fuzzing runs with panics as aborts, so it still sees them).
+    std::panic::catch_unwind(|| read_any(input))
+        .unwrap_or_else(|_| Err(unreadable("the reader failed on this file".to_string())))
 }
 
 fn unreadable(detail: String) -> Diagnostic {
