@@ -473,3 +473,16 @@ fn an_xls_whose_sector_chain_loops_is_refused_not_followed_forever() {
         Problem::UnreadableWorkbook { .. }
     ));
 }
+
+#[test]
+fn entities_from_a_repeat_are_refused_clearly_rather_than_half_written() {
+    let failed = fails(
+        "| survey |\n| | type | name | label | save_to |\n| | begin_repeat | r | R | |\n| | text | tree | Tree | species |\n| | end_repeat | | | |\n| entities |\n| | list_name | label | repeat |\n| | trees | ${tree} | ${r} |\n",
+    );
+    assert!(
+        failed
+            .errors
+            .iter()
+            .any(|e| matches!(e.problem, Problem::EntitiesInRepeatUnsupported))
+    );
+}

@@ -64,6 +64,7 @@ pub fn text(problem: &Problem) -> String {
         InvalidFormName { name } => format!("`{name}` cannot be the form's root name: it must be a valid XML name (letters, digits, `_`, `-`, `.`)."),
         EncryptionNeedsInstanceId => "An encrypted form needs its instanceID. Remove `omit_instanceID` or the `public_key`.".into(),
         EntitiesListNameMissing => "The entities sheet needs a `list_name`. Fill it in.".into(),
+        EntitiesInRepeatUnsupported => "Entities created from a repeat (the `repeat` column) are not supported yet. Create one entity per submission: move the questions out of the repeat and clear the `repeat` column.".into(),
         EntitiesMultipleRows => "The entities sheet has more than one row. Only one entity list per form is supported.".into(),
         EntityLabelMissing => "A new entity needs a label. Fill in the `label` column of the entities sheet.".into(),
         EntityCreateUpdateConflict => "An entity update needs an `entity_id`. Fill it in, or remove `update_if`.".into(),

@@ -172,6 +172,7 @@ pub enum Problem {
     // Entities.
     EntitiesListNameMissing,
     EntitiesMultipleRows,
+    EntitiesInRepeatUnsupported,
     EntityLabelMissing,
     EntityCreateUpdateConflict,
     SaveToWithoutEntities {

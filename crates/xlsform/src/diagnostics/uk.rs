@@ -64,6 +64,7 @@ pub fn text(problem: &Problem) -> String {
         InvalidFormName { name } => format!("`{name}` не може бути кореневою назвою форми: це має бути правильна назва XML (літери, цифри, `_`, `-`, `.`)."),
         EncryptionNeedsInstanceId => "Зашифрованій формі потрібен instanceID. Приберіть `omit_instanceID` або `public_key`.".into(),
         EntitiesListNameMissing => "Аркушу entities потрібен `list_name`. Заповніть його.".into(),
+        EntitiesInRepeatUnsupported => "Сутності з повторюваної групи (стовпець `repeat`) поки не підтримуються. Створюйте одну сутність на відповідь: винесіть питання з повторюваної групи й очистьте стовпець `repeat`.".into(),
         EntitiesMultipleRows => "На аркуші entities більше одного рядка. Підтримується лише один список сутностей на форму.".into(),
         EntityLabelMissing => "Новій сутності потрібен підпис. Заповніть стовпець `label` аркуша entities.".into(),
         EntityCreateUpdateConflict => "Для оновлення сутності потрібен `entity_id`. Заповніть його або приберіть `update_if`.".into(),
