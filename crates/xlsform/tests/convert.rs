@@ -486,3 +486,17 @@ fn entities_from_a_repeat_are_refused_clearly_rather_than_half_written() {
             .any(|e| matches!(e.problem, Problem::EntitiesInRepeatUnsupported))
     );
 }
+
+#[test]
+fn a_select_from_a_repeat_inside_that_repeat_names_the_repeat_relatively() {
+    let out = ok(
+        "| survey |\n| | type | name | label |\n| | begin_repeat | r | R |\n| | text | rn | RN |\n| | select_one ${rn} | pick | Pick |\n| | end_repeat | | |\n| | select_one ${rn} | outside | Outside |\n",
+    );
+    assert!(out.xform.contains("<itemset nodeset=\"../../r[./rn != '']\"><value ref=\"rn\"/><label ref=\"rn\"/></itemset>"), "{}", out.xform);
+    assert!(
+        out.xform
+            .contains("<itemset nodeset=\"/data/r[./rn != '']\">"),
+        "{}",
+        out.xform
+    );
+}
