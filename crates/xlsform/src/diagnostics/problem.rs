@@ -172,6 +172,10 @@ pub enum Problem {
     // Entities.
     EntitiesListNameMissing,
     EntitiesMultipleRows,
+    ImageWithoutMaxPixels,
+    DeprecatedMetadata {
+        type_name: String,
+    },
     EntitiesInRepeatUnsupported,
     EntityLabelMissing,
     EntityCreateUpdateConflict,

@@ -65,6 +65,8 @@ pub fn text(problem: &Problem) -> String {
         EncryptionNeedsInstanceId => "Зашифрованій формі потрібен instanceID. Приберіть `omit_instanceID` або `public_key`.".into(),
         EntitiesListNameMissing => "Аркушу entities потрібен `list_name`. Заповніть його.".into(),
         EntitiesInRepeatUnsupported => "Сутності з повторюваної групи (стовпець `repeat`) поки не підтримуються. Створюйте одну сутність на відповідь: винесіть питання з повторюваної групи й очистьте стовпець `repeat`.".into(),
+        ImageWithoutMaxPixels => "Фото надсилаються в повному розмірі. Додайте `max-pixels=1024` (або інший розмір) у `parameters`, щоб надсилати швидше й заощадити місце.".into(),
+        DeprecatedMetadata { type_name } => format!("`{type_name}` працює лише в старих версіях Collect на Android до 11; новіші телефони залишають його порожнім."),
         EntitiesMultipleRows => "На аркуші entities більше одного рядка. Підтримується лише один список сутностей на форму.".into(),
         EntityLabelMissing => "Новій сутності потрібен підпис. Заповніть стовпець `label` аркуша entities.".into(),
         EntityCreateUpdateConflict => "Для оновлення сутності потрібен `entity_id`. Заповніть його або приберіть `update_if`.".into(),
