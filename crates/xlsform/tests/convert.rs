@@ -150,9 +150,15 @@ fn external_choices_produce_an_itemsets_csv_and_an_attachment() {
 #[test]
 fn media_files_select_from_file_and_pulldata_are_listed_as_attachments() {
     let out = ok(
-        "| survey |\n| | type | name | label | image | calculation |\n| | select_one_from_file people.csv | p | P | | |\n| | note | n | N | photo.jpg | |\n| | calculate | c | | | pulldata('prices', 'price', 'item', ${p}) |\n",
+        "| survey |\n| | type | name | label | image | calculation | appearance | default |\n| | select_one_from_file people.csv | p | P | | | | |\n| | note | n | N | photo.jpg | | | |\n| | calculate | c | | | pulldata('prices', 'price', 'item', ${p}) | | |\n| | select_one l | f | F | | | search('fruits') | |\n| | image | shot | Shot | | | | default.png |\n| choices |\n| | list_name | name | label |\n| | l | a | A |\n",
     );
-    for name in ["people.csv", "photo.jpg", "prices.csv"] {
+    for name in [
+        "people.csv",
+        "photo.jpg",
+        "prices.csv",
+        "fruits.csv",
+        "default.png",
+    ] {
         assert!(
             out.attachments.contains(&name.to_string()),
             "{name} in {:?}",
