@@ -46,11 +46,10 @@ fn triggers(form: &Form, errors: &mut Vec<Diagnostic>) {
                 Err(problem) => errors.push(Diagnostic::error(problem, location)),
                 Ok(t) => {
                     let target = &form.nodes[t];
-                    let hidden = target
-                        .spec
-                        .as_ref()
-                        .is_some_and(|s| s.control.tag().is_none())
-                        || target.type_name() == "calculate"
+                    // pyxform's rule: calculations, and questions computed
+                    // without a label or hint. Metadata cannot change either, but
+                    // pyxform accepts it as a trigger, so Kolo does too.
+                    let hidden = target.type_name() == "calculate"
                         || ((target.bind_expr("calculate").is_some()
                             || !target.trigger.is_empty())
                             && target.label.is_empty()

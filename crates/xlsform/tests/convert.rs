@@ -150,9 +150,15 @@ fn external_choices_produce_an_itemsets_csv_and_an_attachment() {
 #[test]
 fn media_files_select_from_file_and_pulldata_are_listed_as_attachments() {
     let out = ok(
-        "| survey |\n| | type | name | label | image | calculation |\n| | select_one_from_file people.csv | p | P | | |\n| | note | n | N | photo.jpg | |\n| | calculate | c | | | pulldata('prices', 'price', 'item', ${p}) |\n",
+        "| survey |\n| | type | name | label | image | calculation | appearance | default |\n| | select_one_from_file people.csv | p | P | | | | |\n| | note | n | N | photo.jpg | | | |\n| | calculate | c | | | pulldata('prices', 'price', 'item', ${p}) | | |\n| | select_one l | f | F | | | search('fruits') | |\n| | image | shot | Shot | | | | default.png |\n| choices |\n| | list_name | name | label |\n| | l | a | A |\n",
     );
-    for name in ["people.csv", "photo.jpg", "prices.csv"] {
+    for name in [
+        "people.csv",
+        "photo.jpg",
+        "prices.csv",
+        "fruits.csv",
+        "default.png",
+    ] {
         assert!(
             out.attachments.contains(&name.to_string()),
             "{name} in {:?}",
@@ -426,4 +432,77 @@ fn parameters_become_the_attributes_collect_reads() {
     ] {
         assert!(out.xform.contains(needle), "{needle}\n{}", out.xform);
     }
+}
+
+#[test]
+fn thousands_of_nested_groups_are_an_error_not_a_stack_overflow() {
+    let mut md = String::from("| survey |\n| | type | name | label |\n");
+    for i in 0..3000 {
+        md.push_str(&format!("| | begin_group | g{i} | G |\n"));
+    }
+    md.push_str("| | text | a | A |\n");
+    let failed = fails(&md);
+    assert!(
+        failed
+            .errors
+            .iter()
+            .any(|e| matches!(e.problem, Problem::NestingTooDeep { .. }))
+    );
+}
+
+#[test]
+fn a_cell_in_the_far_corner_of_an_xlsx_sheet_costs_no_memory_and_rows_after_a_long_gap_are_ignored()
+{
+    let out = convert(
+        include_bytes!("fixtures/far-cell.xlsx"),
+        &Options::default(),
+    )
+    .expect("converts");
+    assert!(
+        out.xform
+            .contains("<data id=\"data\"><a/><meta><instanceID/></meta></data>"),
+        "{}",
+        out.xform
+    );
+}
+
+/// Found by fuzzing: calamine followed a looping sector chain until memory ran out.
+#[test]
+fn an_xls_whose_sector_chain_loops_is_refused_not_followed_forever() {
+    let failed = convert(
+        include_bytes!("fixtures/fuzz-xls-looping-chain.xls"),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        failed.errors[0].problem,
+        Problem::UnreadableWorkbook { .. }
+    ));
+}
+
+#[test]
+fn entities_from_a_repeat_are_refused_clearly_rather_than_half_written() {
+    let failed = fails(
+        "| survey |\n| | type | name | label | save_to |\n| | begin_repeat | r | R | |\n| | text | tree | Tree | species |\n| | end_repeat | | | |\n| entities |\n| | list_name | label | repeat |\n| | trees | ${tree} | ${r} |\n",
+    );
+    assert!(
+        failed
+            .errors
+            .iter()
+            .any(|e| matches!(e.problem, Problem::EntitiesInRepeatUnsupported))
+    );
+}
+
+#[test]
+fn a_select_from_a_repeat_inside_that_repeat_names_the_repeat_relatively() {
+    let out = ok(
+        "| survey |\n| | type | name | label |\n| | begin_repeat | r | R |\n| | text | rn | RN |\n| | select_one ${rn} | pick | Pick |\n| | end_repeat | | |\n| | select_one ${rn} | outside | Outside |\n",
+    );
+    assert!(out.xform.contains("<itemset nodeset=\"../../r[./rn != '']\"><value ref=\"rn\"/><label ref=\"rn\"/></itemset>"), "{}", out.xform);
+    assert!(
+        out.xform
+            .contains("<itemset nodeset=\"/data/r[./rn != '']\">"),
+        "{}",
+        out.xform
+    );
 }

@@ -60,6 +60,9 @@ pub enum Problem {
     EmptyGroup {
         name: String,
     },
+    NestingTooDeep {
+        limit: usize,
+    },
     ReservedName {
         name: String,
     },
@@ -169,6 +172,11 @@ pub enum Problem {
     // Entities.
     EntitiesListNameMissing,
     EntitiesMultipleRows,
+    ImageWithoutMaxPixels,
+    DeprecatedMetadata {
+        type_name: String,
+    },
+    EntitiesInRepeatUnsupported,
     EntityLabelMissing,
     EntityCreateUpdateConflict,
     SaveToWithoutEntities {

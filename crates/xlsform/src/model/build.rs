@@ -413,6 +413,16 @@ impl Builder<'_> {
     }
 
     fn begin_block(&mut self, kind: NodeKind, record: &Record) {
+        // The writer walks the tree recursively; no real form comes near this.
+        const MAX_NESTING: usize = 64;
+        if self.stack.len() > MAX_NESTING {
+            self.error(
+                Problem::NestingTooDeep { limit: MAX_NESTING },
+                record.row,
+                Some("type"),
+            );
+            return;
+        }
         let Some(name) = self.name_of(record, "group") else {
             return;
         };

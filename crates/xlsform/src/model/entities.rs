@@ -36,6 +36,13 @@ pub fn read(table: &Table, errors: &mut Vec<Diagnostic>) -> Option<Entity> {
         errors.push(Diagnostic::error(Problem::EntitiesMultipleRows, loc(None)));
     }
     let get = |k: &str| record.get(table, &[k]).map(str::to_string);
+    if get("repeat").is_some() {
+        errors.push(Diagnostic::error(
+            Problem::EntitiesInRepeatUnsupported,
+            loc(Some("repeat")),
+        ));
+        return None;
+    }
     let Some(dataset) = get("dataset") else {
         errors.push(Diagnostic::error(
             Problem::EntitiesListNameMissing,

@@ -131,6 +131,16 @@ impl Builder<'_> {
         {
             node.hint = Text::from_plain(h);
         }
+        if spec.name == "image"
+            && let Some(d) = &node.default
+            && !d.contains("jr://images/")
+        {
+            node.default = Some(format!("jr://images/{d}"));
+        }
+        if matches!(spec.name, "simserial" | "subscriberid") {
+            let type_name = spec.name.to_string();
+            self.warn(Problem::DeprecatedMetadata { type_name }, row, Some("type"));
+        }
         node.spec = Some(spec);
         fields::merge_type_binds(&mut node);
         if node.type_name() == "calculate"
@@ -418,8 +428,13 @@ impl Builder<'_> {
                         return;
                     }
                     set_bind(node, "orx:max-pixels", &px);
+                } else {
+                    self.warn(Problem::ImageWithoutMaxPixels, row, Some("parameters"));
                 }
-                if let Some(app) = get("app") {
+                let plain = node
+                    .control_attr("appearance")
+                    .is_none_or(|a| a == "annotate");
+                if let Some(app) = get("app").filter(|_| plain) {
                     node.control.push(("intent".into(), app));
                 }
             }

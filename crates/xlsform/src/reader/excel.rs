@@ -1,60 +1,134 @@
 //! `.xlsx` and legacy `.xls` workbooks, through calamine.
+//!
+//! `.xlsx` sheets are streamed cell by cell: calamine's `Range` is dense, so a
+//! hostile file with one cell in A1 and one in XFD1048576 would ask for billions
+//! of cells. Legacy `.xls` (at most 65 536 × 256 cells) and other formats use the
+//! `Range` API.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Reader, Xlsx, open_workbook_auto_from_rs};
 
 use super::{Row, Sheet, Workbook};
 use crate::diagnostics::{Diagnostic, Problem};
 
 /// pyxform stops reading a sheet after this many blank rows in a row.
-const MAX_BLANK_ROWS: usize = 60;
+const MAX_BLANK_ROWS: u32 = 60;
+/// Columns past this are ignored; pyxform stops after 20 blank header cells.
+const MAX_COLUMNS: u32 = 1024;
 
 pub fn read(input: &[u8]) -> Result<Workbook, Diagnostic> {
-    let mut book = open_workbook_auto_from_rs(Cursor::new(input)).map_err(|e| {
-        Diagnostic::error(
-            Problem::UnreadableWorkbook {
-                detail: e.to_string(),
-            },
-            None,
-        )
-    })?;
+    if input.starts_with(b"PK\x03\x04")
+        && let Ok(mut book) = Xlsx::new(Cursor::new(input))
+    {
+        return read_xlsx(&mut book);
+    }
+    if input.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        && let Err(super::cfb_check::Broken(why)) = super::cfb_check::check(input)
+    {
+        return Err(unreadable(format!("the .xls container is damaged: {why}")));
+    }
+    // calamine is third-party code reading hostile bytes: a panic in it must not
+    // take the caller down (fuzzing runs with panics as aborts, so it still sees them).
+    std::panic::catch_unwind(|| read_any(input))
+        .unwrap_or_else(|_| Err(unreadable("the reader failed on this file".to_string())))
+}
+
+fn unreadable(detail: String) -> Diagnostic {
+    Diagnostic::error(Problem::UnreadableWorkbook { detail }, None)
+}
+
+fn read_xlsx(book: &mut Xlsx<Cursor<&[u8]>>) -> Result<Workbook, Diagnostic> {
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let mut cells = book
+            .worksheet_cells_reader(&name)
+            .map_err(|e| unreadable(format!("{name}: {e}")))?;
+        let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+        while let Some(cell) = cells
+            .next_cell()
+            .map_err(|e| unreadable(format!("{name}: {e}")))?
+        {
+            let (r, c) = cell.get_position();
+            if c >= MAX_COLUMNS {
+                continue;
+            }
+            let text = cell_text(&Data::from(cell.get_value().clone()));
+            if text.is_empty() {
+                continue;
+            }
+            let row = rows.entry(r).or_default();
+            let c = c as usize;
+            if row.len() <= c {
+                row.resize(c + 1, String::new());
+            }
+            row[c] = text;
+        }
+        sheets.push(Sheet {
+            name,
+            rows: numbered(rows),
+        });
+    }
+    Ok(Workbook { sheets })
+}
+
+/// Rows in order from spreadsheet row 1 (the header, possibly empty), stopping
+/// where pyxform stops: after a run of blank rows.
+fn numbered(rows: BTreeMap<u32, Vec<String>>) -> Vec<Row> {
+    let mut out = Vec::new();
+    if !rows.contains_key(&0) {
+        out.push(Row {
+            number: 1,
+            cells: Vec::new(),
+        });
+    }
+    let mut last = 0;
+    for (r, cells) in rows {
+        let row = Row {
+            number: r.saturating_add(1),
+            cells,
+        };
+        if row.is_blank() {
+            continue;
+        }
+        if r > 0 && r.saturating_sub(last) > MAX_BLANK_ROWS + 1 {
+            break;
+        }
+        last = r;
+        out.push(row);
+    }
+    out
+}
+
+fn read_any(input: &[u8]) -> Result<Workbook, Diagnostic> {
+    let mut book =
+        open_workbook_auto_from_rs(Cursor::new(input)).map_err(|e| unreadable(e.to_string()))?;
     let names = book.sheet_names();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
-        let range = book.worksheet_range(&name).map_err(|e| {
-            Diagnostic::error(
-                Problem::UnreadableWorkbook {
-                    detail: format!("{name}: {e}"),
-                },
-                None,
-            )
-        })?;
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| unreadable(format!("{name}: {e}")))?;
         let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        let mut rows = Vec::new();
-        let mut blank_run = 0;
+        let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
         for (i, cells) in range.rows().enumerate() {
-            let number = first_row.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
-            let mut texts: Vec<String> = vec![String::new(); first_col as usize];
-            texts.extend(cells.iter().map(cell_text));
-            let row = Row {
-                number: number.saturating_add(1),
-                cells: texts,
-            };
-            if row.is_blank() {
-                blank_run += 1;
-                if blank_run > MAX_BLANK_ROWS {
-                    break;
-                }
-            } else {
-                blank_run = 0;
+            let r = first_row.saturating_add(u32::try_from(i).unwrap_or(u32::MAX));
+            let mut texts: Vec<String> = vec![String::new(); first_col.min(MAX_COLUMNS) as usize];
+            texts.extend(
+                cells
+                    .iter()
+                    .take(MAX_COLUMNS.saturating_sub(first_col) as usize)
+                    .map(cell_text),
+            );
+            if texts.iter().any(|t| !t.trim().is_empty()) {
+                rows.insert(r, texts);
             }
-            rows.push(row);
         }
-        while rows.last().is_some_and(Row::is_blank) {
-            rows.pop();
-        }
-        sheets.push(Sheet { name, rows });
+        sheets.push(Sheet {
+            name,
+            rows: numbered(rows),
+        });
     }
     Ok(Workbook { sheets })
 }

@@ -5,6 +5,7 @@
 //! numbers without `.0`, booleans as `TRUE`/`FALSE`), so the rest of the compiler
 //! only ever sees strings.
 
+mod cfb_check;
 mod csv;
 mod excel;
 mod markdown;

@@ -251,14 +251,14 @@ fn itemset(ctx: &mut Ctx, i: usize) -> Option<El> {
         }
         SelectSource::External(_) => return None,
         SelectSource::Reference(name) => {
-            let target = match ctx.resolver.lookup(name) {
-                Ok(t) => t,
+            let reference = format!("${{{name}}}");
+            let path = match ctx.resolver.expand_itemset(&reference, i, false) {
+                Ok(p) => p.trim().to_string(),
                 Err(p) => {
                     ctx.fail(i, "type", p);
                     return None;
                 }
             };
-            let path = form.path(target);
             let (parent, last) = path.rsplit_once('/').unwrap_or(("", path.as_str()));
             (
                 parent.to_string(),
@@ -275,7 +275,19 @@ fn itemset(ctx: &mut Ctx, i: usize) -> Option<El> {
         label_ref = l.to_string();
     }
     if let Some(f) = &n.choice_filter {
-        filter = Some(ctx.expr(i, "choice_filter", f, true));
+        filter = Some(match &n.select {
+            Some(SelectSource::Reference(_)) => {
+                ctx.check(i, "choice_filter", f);
+                let expanded = ctx
+                    .resolver
+                    .expand_itemset(f, i, true)
+                    .unwrap_or_else(|_| f.clone());
+                expanded
+                    .replace(&format!("current()/{nodeset}"), ".")
+                    .replace(&nodeset, ".")
+            }
+            _ => ctx.expr(i, "choice_filter", f, true),
+        });
     }
     if let Some(f) = filter {
         nodeset = format!("{nodeset}[{f}]");

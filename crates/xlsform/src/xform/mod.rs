@@ -207,6 +207,7 @@ pub fn write(form: &Form, pretty: bool) -> Result<(Written, Vec<Diagnostic>), Ve
         model.push(bind);
     }
     let body = body::element(&mut ctx);
+    attach_search_and_default_files(&mut ctx);
     let itemsets_csv = form.itemsets_csv.clone();
     if itemsets_csv.is_some() {
         ctx.attach("itemsets.csv");
@@ -247,6 +248,33 @@ pub fn write(form: &Form, pretty: bool) -> Result<(Written, Vec<Diagnostic>), Ve
         },
         ctx.warnings,
     ))
+}
+
+/// Files that Collect reads but no instance names: `search('name')` reads
+/// `name.csv`, and a photo's default is an image in the form's media.
+fn attach_search_and_default_files(ctx: &mut Ctx) {
+    let form = ctx.form;
+    for i in form.descendants(0) {
+        let n = &form.nodes[i];
+        if let Some(appearance) = n.control_attr("appearance")
+            && let Some(start) = appearance.find("search(")
+        {
+            let args = appearance[start + "search(".len()..].trim_start();
+            if let Some(quote) = args.chars().next().filter(|c| *c == '\'' || *c == '"')
+                && let Some(end) = args[1..].find(quote)
+            {
+                ctx.attach(&format!("{}.csv", &args[1..1 + end]));
+            }
+        }
+        if n.type_name() == "image"
+            && let Some(file) = n
+                .default
+                .as_deref()
+                .and_then(|d| d.strip_prefix("jr://images/"))
+        {
+            ctx.attach(file);
+        }
+    }
 }
 
 fn namespaces(form: &Form) -> Vec<(String, String)> {

@@ -65,10 +65,19 @@ impl From<LexError> for ParseError {
 
 /// Deepest nesting accepted; keeps hostile input from exhausting the stack.
 const MAX_DEPTH: usize = 200;
+/// Longest expression accepted, in tokens. Walking and dropping the tree recurse
+/// along operator chains, so their length must be bounded too.
+const MAX_TOKENS: usize = 5000;
 
 /// Parses an expression.
 pub fn parse(text: &str) -> Result<Expr, ParseError> {
     let tokens = tokenize(text)?;
+    if tokens.len() > MAX_TOKENS {
+        return Err(ParseError {
+            at: 0,
+            message: format!("the expression is longer than {MAX_TOKENS} parts"),
+        });
+    }
     let mut p = Parser {
         tokens,
         pos: 0,
@@ -496,6 +505,14 @@ mod tests {
         assert!(parse("(1").is_err());
         assert!(parse("a b").is_err());
         assert!(parse("").is_err());
+    }
+
+    #[test]
+    fn very_long_operator_chains_are_refused_without_overflowing() {
+        let long = vec!["1"; 20_000].join(" + ");
+        assert!(parse(&long).is_err());
+        let fine = vec!["1"; 1000].join(" + ");
+        assert!(parse(&fine).is_ok());
     }
 
     #[test]

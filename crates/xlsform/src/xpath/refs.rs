@@ -90,15 +90,19 @@ impl<'a> Resolver<'a> {
         context: Option<usize>,
         use_current: bool,
     ) -> Result<String, Problem> {
-        self.rewrite(text, context, use_current, |path| path)
+        self.rewrite(text, context, use_current, false)
     }
 
-    /// Like `expand`, for label text: references become `<output value="..."/>`.
-    /// The text must already be escaped for XML.
-    pub fn expand_output(&self, text: &str, context: Option<usize>) -> Result<String, Problem> {
-        self.rewrite(text, context, false, |path| {
-            format!("<output value=\"{path}\"/>")
-        })
+    /// Like `expand`, for `select_one ${question}` itemsets and their filters: a
+    /// reference between questions of one repeat goes up to the repeat's parent, so
+    /// that the nodeset names the repeat (pyxform's `reference_parent`).
+    pub fn expand_itemset(
+        &self,
+        text: &str,
+        context: usize,
+        use_current: bool,
+    ) -> Result<String, Problem> {
+        self.rewrite(text, Some(context), use_current, true)
     }
 
     fn rewrite(
@@ -106,7 +110,7 @@ impl<'a> Resolver<'a> {
         text: &str,
         context: Option<usize>,
         use_current: bool,
-        wrap: impl Fn(String) -> String,
+        reference_parent: bool,
     ) -> Result<String, Problem> {
         let found = occurrences(text);
         if found.is_empty() {
@@ -129,7 +133,7 @@ impl<'a> Resolver<'a> {
                 && relative_in_indexed_repeat(text, &indexed, occ);
             let relative = match context {
                 Some(ctx) if relative_allowed => {
-                    self.relative_path(ctx, target, use_current || in_predicate)
+                    self.relative_path(ctx, target, use_current || in_predicate, reference_parent)
                 }
                 _ => None,
             };
@@ -140,7 +144,7 @@ impl<'a> Resolver<'a> {
                 }
                 None => format!(" {} ", self.form.path(target)),
             };
-            out.push_str(&wrap(path));
+            out.push_str(&path);
             last = occ.end;
         }
         out.push_str(&text[last..]);
@@ -148,7 +152,13 @@ impl<'a> Resolver<'a> {
     }
 
     /// The relative path from `source` to `target` when both sit in one repeat.
-    fn relative_path(&self, source: usize, target: usize, use_current: bool) -> Option<String> {
+    fn relative_path(
+        &self,
+        source: usize,
+        target: usize,
+        use_current: bool,
+        reference_parent: bool,
+    ) -> Option<String> {
         let repeat = |i: usize| self.form.nodes[i].kind == NodeKind::Repeat;
         let container = |i: usize| {
             matches!(
@@ -156,8 +166,19 @@ impl<'a> Resolver<'a> {
                 NodeKind::Repeat | NodeKind::Group | NodeKind::Meta
             )
         };
-        self.lowest_common_ancestor(source, target, &repeat)?;
-        let (steps, lca) = self.lowest_common_ancestor(source, target, &container)?;
+        let (repeat_steps, lcar) = self.lowest_common_ancestor(source, target, &repeat)?;
+        let nearest_repeat = |i: usize| self.form.ancestors(i).into_iter().find(|&a| repeat(a));
+        let lcar_in_repeat = self.form.ancestors(lcar).into_iter().any(repeat);
+        let (steps, lca) = match self.form.nodes[lcar].parent {
+            Some(parent)
+                if reference_parent
+                    && nearest_repeat(target) == Some(lcar)
+                    && (!lcar_in_repeat || nearest_repeat(source) != Some(lcar)) =>
+            {
+                (repeat_steps + 1, parent)
+            }
+            _ => self.lowest_common_ancestor(source, target, &container)?,
+        };
         let mut below = Vec::new();
         let mut current = Some(target);
         while let Some(i) = current {

@@ -1,0 +1,145 @@
+//! A structural check of legacy `.xls` containers (OLE compound files) before
+//! calamine reads them.
+//!
+//! calamine follows sector chains without looking for loops, and indexes its
+//! allocation table with ids read from the file: a 6 KB file whose directory chain
+//! loops makes it allocate until the process dies, and an id past the table's end
+//! makes it panic (both found by fuzzing). Every chain is checked here first: ids
+//! in range, no loops.
+
+const FREE_OR_SPECIAL: u32 = 0xFFFF_FFFA;
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+
+/// Why a compound file is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken(pub &'static str);
+
+/// Checks the header, the allocation tables and that no chain loops.
+pub fn check(data: &[u8]) -> Result<(), Broken> {
+    if data.len() < 512 {
+        return Err(Broken("the file is shorter than its header"));
+    }
+    let shift = u16_at(data, 0x1E).ok_or(Broken("no sector size"))?;
+    if shift != 9 && shift != 12 {
+        return Err(Broken("unknown sector size"));
+    }
+    let sector_size = 1usize << shift;
+    let sectors = data.len() / sector_size;
+    let sector = |id: u32| -> Option<&[u8]> {
+        let start = (id as usize).checked_add(1)?.checked_mul(sector_size)?;
+        data.get(start..start.checked_add(sector_size)?)
+    };
+    // The DIFAT: 109 ids in the header, then a chain of DIFAT sectors.
+    let mut fat_sectors: Vec<u32> = (0..109)
+        .filter_map(|i| u32_at(data, 0x4C + 4 * i))
+        .collect();
+    let mut next = u32_at(data, 0x44).ok_or(Broken("no DIFAT start"))?;
+    let mut steps = 0;
+    while next < FREE_OR_SPECIAL {
+        steps += 1;
+        if steps > sectors {
+            return Err(Broken("the DIFAT chain loops"));
+        }
+        let s = sector(next).ok_or(Broken("a DIFAT sector lies past the end"))?;
+        let ids: Vec<u32> = s.chunks_exact(4).map(le32).collect();
+        let (last, rest) = ids.split_last().ok_or(Broken("an empty DIFAT sector"))?;
+        fat_sectors.extend_from_slice(rest);
+        next = *last;
+    }
+    let mut fat: Vec<u32> = Vec::new();
+    for id in fat_sectors.into_iter().filter(|id| *id < FREE_OR_SPECIAL) {
+        let s = sector(id).ok_or(Broken("a FAT sector lies past the end"))?;
+        fat.extend(s.chunks_exact(4).map(le32));
+        if fat.len() > sectors.saturating_mul(sector_size / 4) + sector_size {
+            return Err(Broken("the FAT is larger than the file"));
+        }
+    }
+    check_table(&fat)?;
+    // The mini FAT is itself a chain in the FAT (checked above for loops).
+    let mut mini: Vec<u32> = Vec::new();
+    let mut id = u32_at(data, 0x3C).ok_or(Broken("no mini FAT start"))?;
+    while id < FREE_OR_SPECIAL {
+        let s = sector(id).ok_or(Broken("a mini FAT sector lies past the end"))?;
+        mini.extend(s.chunks_exact(4).map(le32));
+        id = *fat
+            .get(id as usize)
+            .ok_or(Broken("a mini FAT id lies past the FAT"))?;
+    }
+    check_table(&mini)?;
+    for start in [u32_at(data, 0x30).unwrap_or(END_OF_CHAIN)] {
+        if start < FREE_OR_SPECIAL && start as usize >= fat.len() {
+            return Err(Broken("the directory starts past the FAT"));
+        }
+    }
+    Ok(())
+}
+
+/// Every id in range, and following `next` from any sector ends.
+fn check_table(table: &[u32]) -> Result<(), Broken> {
+    if table
+        .iter()
+        .any(|&n| n < FREE_OR_SPECIAL && n as usize >= table.len())
+    {
+        return Err(Broken("a sector chain points past its table"));
+    }
+    // Colours: 0 unseen, 1 on the current walk, 2 known to end.
+    let mut colour = vec![0u8; table.len()];
+    for start in 0..table.len() {
+        let mut walk = Vec::new();
+        let mut at = start;
+        loop {
+            match colour[at] {
+                2 => break,
+                1 => return Err(Broken("a sector chain loops")),
+                _ => {}
+            }
+            colour[at] = 1;
+            walk.push(at);
+            let n = table[at];
+            if n >= FREE_OR_SPECIAL {
+                break;
+            }
+            at = n as usize;
+        }
+        for w in walk {
+            colour[w] = 2;
+        }
+    }
+    Ok(())
+}
+
+fn le32(b: &[u8]) -> u32 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+    data.get(at..at + 4).map(le32)
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u16> {
+    data.get(at..at + 2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chain_that_loops_is_refused() {
+        assert_eq!(check_table(&[1, 0]), Err(Broken("a sector chain loops")));
+        assert_eq!(check_table(&[1, END_OF_CHAIN, 0xFFFF_FFFF]), Ok(()));
+        assert_eq!(
+            check_table(&[7]),
+            Err(Broken("a sector chain points past its table"))
+        );
+    }
+
+    #[test]
+    fn a_real_xls_passes() {
+        assert_eq!(
+            check(include_bytes!("../../tests/fixtures/form.xls")),
+            Ok(())
+        );
+    }
+}
