@@ -156,11 +156,31 @@ fn nodes() -> impl Strategy<Value = Vec<Node>> {
             any::<bool>(),
             prop::collection::vec(inner, 1..5),
         )
-            .prop_map(|(repeat, label, field_list, children)| Node::Group {
-                repeat,
-                label,
-                field_list,
-                children,
+            .prop_map(|(repeat, label, field_list, mut children)| {
+                // A group whose controls are all hidden is empty in the body, which
+                // Collect refuses ("Group has no children"): give it something to show.
+                let shows_something = children.iter().any(|child| match child {
+                    Node::Group { .. } => true,
+                    Node::Question { kind, .. } => *kind != QuestionType::Calculate,
+                });
+                if !shows_something {
+                    children.insert(
+                        0,
+                        Node::Question {
+                            kind: QuestionType::Text,
+                            label,
+                            required: false,
+                            relevant: None,
+                            constraint: None,
+                        },
+                    );
+                }
+                Node::Group {
+                    repeat,
+                    label,
+                    field_list,
+                    children,
+                }
             })
     });
     prop::collection::vec(tree, 1..8)
