@@ -83,6 +83,17 @@ impl XForm {
 fn copy_element<'d>(document: &dom::Document<'d>, source: roxmltree::Node) -> dom::Element<'d> {
     let name = source.tag_name();
     let element = document.create_element(QName::with_namespace_uri(name.namespace(), name.name()));
+    // Keep the declarations made on this element, so the namespace axis works.
+    let inherited: Vec<_> = source
+        .parent_element()
+        .map(|p| p.namespaces().collect())
+        .unwrap_or_default();
+    for namespace in source.namespaces().filter(|n| !inherited.contains(n)) {
+        match namespace.name() {
+            Some(prefix) => element.register_prefix(prefix, namespace.uri()),
+            None => element.set_default_namespace_uri(Some(namespace.uri())),
+        }
+    }
     for attribute in source.attributes() {
         element.set_attribute_value(
             QName::with_namespace_uri(attribute.namespace(), attribute.name()),

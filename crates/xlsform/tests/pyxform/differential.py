@@ -85,6 +85,13 @@ def check_case_with_pyxform(case: case_files.Case, workdir: pathlib.Path) -> lis
         elif exp.kind == "itemsets":
             if itemsets is None or exp.value not in itemsets:
                 problems.append(f"line {exp.line}: itemsets CSV lacks {exp.value!r}")
+        elif exp.kind == "warning":
+            # pyxform words its warnings differently; it must at least warn.
+            if not warnings:
+                problems.append(f"line {exp.line}: pyxform gives no warning")
+        elif exp.kind == "warnings":
+            if len(warnings) != int(exp.value):
+                problems.append(f"line {exp.line}: pyxform gives {len(warnings)} warning(s): {warnings}")
         elif exp.kind == "no-itemsets":
             if itemsets is not None:
                 problems.append(f"line {exp.line}: pyxform wrote an itemsets CSV")
