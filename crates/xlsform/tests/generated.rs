@@ -86,6 +86,8 @@ enum Node {
         /// Relevant on an earlier integer question: `${that} > n`.
         relevant: Option<(usize, i32)>,
         constraint: Option<i32>,
+        /// Bits choosing optional columns: hint, static default, choice filter, appearance.
+        extras: u8,
     },
     Group {
         repeat: bool,
@@ -135,14 +137,16 @@ fn question() -> impl Strategy<Value = Node> {
         any::<bool>(),
         proptest::option::weighted(0.3, (0usize..8, -2i32..5)),
         proptest::option::weighted(0.3, 0i32..10),
+        any::<u8>(),
     )
         .prop_map(
-            |(kind, label, required, relevant, constraint)| Node::Question {
+            |(kind, label, required, relevant, constraint, extras)| Node::Question {
                 kind,
                 label,
                 required,
                 relevant,
                 constraint,
+                extras,
             },
         )
 }
@@ -172,6 +176,7 @@ fn nodes() -> impl Strategy<Value = Vec<Node>> {
                             required: false,
                             relevant: None,
                             constraint: None,
+                            extras: 0,
                         },
                     );
                 }
@@ -212,7 +217,7 @@ struct Layout {
     groups: Vec<(String, bool)>,
 }
 
-const COLUMNS: [&str; 9] = [
+const COLUMNS: [&str; 13] = [
     "type",
     "name",
     "label",
@@ -222,6 +227,10 @@ const COLUMNS: [&str; 9] = [
     "calculation",
     "appearance",
     "parameters",
+    "hint",
+    "default",
+    "choice_filter",
+    "repeat_count",
 ];
 
 impl Form {
@@ -253,6 +262,7 @@ impl Form {
                     required,
                     relevant,
                     constraint,
+                    extras,
                 } => {
                     let name = format!("q{counter}");
                     let path = format!("{parent}/{name}");
@@ -270,8 +280,9 @@ impl Form {
                         (!candidates.is_empty())
                             .then(|| (candidates[pick % candidates.len()].name.clone(), n))
                     });
-                    let row =
+                    let mut row =
                         self.question_row(*kind, &name, *label, *required, target, *constraint);
+                    row.extend(extra_cells(*kind, *extras));
                     layout.rows.push(row);
                     layout.questions.push(Placed {
                         name,
@@ -303,6 +314,13 @@ impl Form {
                         String::new()
                     });
                     row.push(String::new());
+                    row.extend([String::new(), String::new(), String::new()]);
+                    // Some repeats get a fixed count, which pyxform turns into a calculate.
+                    row.push(if *is_repeat && label % 2 == 0 {
+                        "2".to_string()
+                    } else {
+                        String::new()
+                    });
                     layout.rows.push(row);
                     layout.groups.push((path.clone(), *is_repeat));
                     let inner_repeat = if *is_repeat {
@@ -369,7 +387,15 @@ impl Form {
             (QuestionType::Calculate, None) => "concat('a', 'b')".to_string(),
             _ => String::new(),
         });
-        row.push(String::new());
+        let select = matches!(kind, QuestionType::SelectOne | QuestionType::SelectMultiple);
+        row.push(
+            if select && label % 3 == 0 {
+                "minimal"
+            } else {
+                ""
+            }
+            .to_string(),
+        );
         row.push(match kind {
             QuestionType::Image => "max-pixels=1024".to_string(),
             QuestionType::Range => "start=0 end=10 step=1".to_string(),
@@ -422,6 +448,27 @@ impl Form {
         out.push_str(&table("choices", &choice_header, &choices));
         out
     }
+}
+
+/// The hint, default, choice_filter and repeat_count cells of a question.
+fn extra_cells(kind: QuestionType, extras: u8) -> [String; 4] {
+    let hint = if extras & 1 == 1 && kind != QuestionType::Calculate {
+        "Ask & wait".to_string()
+    } else {
+        String::new()
+    };
+    let default = match (kind, extras & 2 == 2) {
+        (QuestionType::Text, true) => "none yet".to_string(),
+        (QuestionType::Integer | QuestionType::Decimal, true) => "7".to_string(),
+        _ => String::new(),
+    };
+    let filter = match (kind, extras & 4 == 4) {
+        (QuestionType::SelectOne | QuestionType::SelectMultiple, true) => {
+            "name != 'c1'".to_string()
+        }
+        _ => String::new(),
+    };
+    [hint, default, filter, String::new()]
 }
 
 fn table(sheet: &str, header: &[String], rows: &[Vec<String>]) -> String {
