@@ -9,7 +9,6 @@
 //! DIMENSIONS record claims, so those records are read and bounded too.
 
 const FREE_OR_SPECIAL: u32 = 0xFFFF_FFFA;
-const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 
 /// Why a compound file is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,7 +232,7 @@ mod tests {
     #[test]
     fn a_chain_that_loops_is_refused() {
         assert_eq!(check_table(&[1, 0]), Err(Broken("a sector chain loops")));
-        assert_eq!(check_table(&[1, END_OF_CHAIN, 0xFFFF_FFFF]), Ok(()));
+        assert_eq!(check_table(&[1, 0xFFFF_FFFE, 0xFFFF_FFFF]), Ok(()));
         assert_eq!(
             check_table(&[7]),
             Err(Broken("a sector chain points past its table"))
