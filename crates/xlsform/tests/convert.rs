@@ -506,3 +506,18 @@ fn a_select_from_a_repeat_inside_that_repeat_names_the_repeat_relatively() {
         out.xform
     );
 }
+
+/// Found by fuzzing: calamine reserved memory for the cell count a DIMENSIONS
+/// record claimed, and the allocation aborted the process.
+#[test]
+fn an_xls_sheet_claiming_billions_of_cells_is_refused_before_any_allocation() {
+    let failed = convert(
+        include_bytes!("fixtures/fuzz-xls-huge-dimensions.xls"),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        failed.errors[0].problem,
+        Problem::UnreadableWorkbook { .. }
+    ));
+}

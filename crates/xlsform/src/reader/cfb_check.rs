@@ -5,16 +5,20 @@
 //! allocation table with ids read from the file: a 6 KB file whose directory chain
 //! loops makes it allocate until the process dies, and an id past the table's end
 //! makes it panic (both found by fuzzing). Every chain is checked here first: ids
-//! in range, no loops.
+//! in range, no loops. calamine also reserves memory for the cell count a sheet's
+//! DIMENSIONS record claims, so those records are read and bounded too.
 
 const FREE_OR_SPECIAL: u32 = 0xFFFF_FFFA;
-const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 
 /// Why a compound file is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broken(pub &'static str);
 
-/// Checks the header, the allocation tables and that no chain loops.
+/// The most cells one sheet may claim; real forms use a few thousand.
+const MAX_CELLS: u64 = 2_000_000;
+
+/// Checks the header, the allocation tables, that no chain loops, and that no sheet
+/// claims more cells than `MAX_CELLS`.
 pub fn check(data: &[u8]) -> Result<(), Broken> {
     if data.len() < 512 {
         return Err(Broken("the file is shorter than its header"));
@@ -66,9 +70,109 @@ pub fn check(data: &[u8]) -> Result<(), Broken> {
             .ok_or(Broken("a mini FAT id lies past the FAT"))?;
     }
     check_table(&mini)?;
-    for start in [u32_at(data, 0x30).unwrap_or(END_OF_CHAIN)] {
-        if start < FREE_OR_SPECIAL && start as usize >= fat.len() {
-            return Err(Broken("the directory starts past the FAT"));
+    let dir_start = u32_at(data, 0x30).ok_or(Broken("no directory start"))?;
+    let directory = chain(&fat, dir_start, &sector, sector_size)?;
+    let entries: Vec<&[u8]> = directory.chunks_exact(128).collect();
+    let root = entries.first().ok_or(Broken("no root directory entry"))?;
+    let wide = shift == 12;
+    let mini_stream = chain(&fat, le32(&root[116..120]), &sector, sector_size)?;
+    let Some(book) = entries.iter().find(|e| {
+        matches!(
+            entry_name(e).to_ascii_lowercase().as_str(),
+            "workbook" | "book"
+        )
+    }) else {
+        return Ok(());
+    };
+    let start = le32(&book[116..120]);
+    let len = if wide {
+        u64::from_le_bytes(book[120..128].try_into().unwrap_or([0; 8]))
+    } else {
+        u64::from(le32(&book[120..124]))
+    };
+    let stream = if len < 4096 {
+        let mini_sector = |id: u32| -> Option<&[u8]> {
+            let at = (id as usize).checked_mul(64)?;
+            mini_stream.get(at..at.checked_add(64)?)
+        };
+        chain(&mini, start, &mini_sector, 64)?
+    } else {
+        chain(&fat, start, &sector, sector_size)?
+    };
+    let len = usize::try_from(len).unwrap_or(usize::MAX).min(stream.len());
+    check_dimensions(&stream[..len])
+}
+
+/// Reads a chain of sectors; `table` has been checked, so the walk ends.
+fn chain<'a>(
+    table: &[u32],
+    start: u32,
+    sector: &dyn Fn(u32) -> Option<&'a [u8]>,
+    size: usize,
+) -> Result<Vec<u8>, Broken> {
+    let mut out = Vec::new();
+    let mut id = start;
+    while id < FREE_OR_SPECIAL {
+        let s = sector(id).ok_or(Broken("a sector lies past the end"))?;
+        out.extend_from_slice(s);
+        id = *table
+            .get(id as usize)
+            .ok_or(Broken("a chain leaves its table"))?;
+        if out.len() > table.len().saturating_mul(size) {
+            return Err(Broken("a chain is longer than its table"));
+        }
+    }
+    Ok(out)
+}
+
+fn entry_name(entry: &[u8]) -> String {
+    let units: Vec<u16> = entry[..64]
+        .chunks_exact(2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .take_while(|u| *u != 0)
+        .collect();
+    String::from_utf16_lossy(&units)
+}
+
+/// BIFF records of the workbook stream: every DIMENSIONS record must describe a
+/// sheet of at most `MAX_CELLS` cells, read the way calamine reads it.
+fn check_dimensions(stream: &[u8]) -> Result<(), Broken> {
+    let mut at = 0;
+    while at + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+        let data = stream.get(at + 4..at + 4 + len).unwrap_or(&[]);
+        at += 4 + len;
+        if typ != 0x0200 {
+            continue;
+        }
+        let (first_row, last_row, mut first_col, last_col) = match data.len() {
+            10 => (
+                u64::from(u16_at(data, 0).unwrap_or(0)),
+                u64::from(u16_at(data, 2).unwrap_or(0)),
+                u64::from(u16_at(data, 4).unwrap_or(0)),
+                u64::from(u16_at(data, 6).unwrap_or(0)),
+            ),
+            14 | 16 => (
+                u64::from(u32_at(data, 0).unwrap_or(0)),
+                u64::from(u32_at(data, 4).unwrap_or(0)),
+                u64::from(u16_at(data, 8).unwrap_or(0)),
+                u64::from(u16_at(data, 10).unwrap_or(0)),
+            ),
+            _ => continue,
+        };
+        if first_col > 0xFF || last_col < first_col {
+            first_col = 0;
+        }
+        if last_row == 0 || last_col == 0 {
+            continue;
+        }
+        if last_row - 1 < first_row || last_col - 1 < first_col {
+            return Err(Broken("a sheet's dimensions end before they start"));
+        }
+        let cells = (last_row - first_row).saturating_mul(last_col - first_col);
+        if cells > MAX_CELLS {
+            return Err(Broken("a sheet claims more cells than a form can have"));
         }
     }
     Ok(())
@@ -128,7 +232,7 @@ mod tests {
     #[test]
     fn a_chain_that_loops_is_refused() {
         assert_eq!(check_table(&[1, 0]), Err(Broken("a sector chain loops")));
-        assert_eq!(check_table(&[1, END_OF_CHAIN, 0xFFFF_FFFF]), Ok(()));
+        assert_eq!(check_table(&[1, 0xFFFF_FFFE, 0xFFFF_FFFF]), Ok(()));
         assert_eq!(
             check_table(&[7]),
             Err(Broken("a sector chain points past its table"))

@@ -17,6 +17,9 @@ use crate::diagnostics::{Diagnostic, Problem};
 const MAX_BLANK_ROWS: u32 = 60;
 /// Columns past this are ignored; pyxform stops after 20 blank header cells.
 const MAX_COLUMNS: u32 = 1024;
+/// The most non-empty cells read from one workbook. The 680-row benchmark form has
+/// about 10 000; a compressed sheet could otherwise expand without bound.
+const MAX_CELLS: usize = 5_000_000;
 
 pub fn read(input: &[u8]) -> Result<Workbook, Diagnostic> {
     if input.starts_with(b"PK\x03\x04")
@@ -46,6 +49,7 @@ fn read_xlsx(book: &mut Xlsx<Cursor<&[u8]>>) -> Result<Workbook, Diagnostic> {
             .worksheet_cells_reader(&name)
             .map_err(|e| unreadable(format!("{name}: {e}")))?;
         let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+        let mut count = 0usize;
         while let Some(cell) = cells
             .next_cell()
             .map_err(|e| unreadable(format!("{name}: {e}")))?
@@ -57,6 +61,12 @@ fn read_xlsx(book: &mut Xlsx<Cursor<&[u8]>>) -> Result<Workbook, Diagnostic> {
             let text = cell_text(&Data::from(cell.get_value().clone()));
             if text.is_empty() {
                 continue;
+            }
+            count += 1;
+            if count > MAX_CELLS {
+                return Err(unreadable(format!(
+                    "{name}: more than {MAX_CELLS} filled cells"
+                )));
             }
             let row = rows.entry(r).or_default();
             let c = c as usize;
