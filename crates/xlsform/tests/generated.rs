@@ -316,7 +316,7 @@ impl Form {
                     row.push(String::new());
                     row.extend([String::new(), String::new(), String::new()]);
                     // Some repeats get a fixed count, which pyxform turns into a calculate.
-                    row.push(if *is_repeat && label % 2 == 0 {
+                    row.push(if *is_repeat && label.is_multiple_of(2) {
                         "2".to_string()
                     } else {
                         String::new()
@@ -389,7 +389,7 @@ impl Form {
         });
         let select = matches!(kind, QuestionType::SelectOne | QuestionType::SelectMultiple);
         row.push(
-            if select && label % 3 == 0 {
+            if select && label.is_multiple_of(3) {
                 "minimal"
             } else {
                 ""
