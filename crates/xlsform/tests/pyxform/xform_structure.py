@@ -15,9 +15,7 @@ import json
 import os
 import pathlib
 import re
-import shutil
 import subprocess
-import sys
 import tempfile
 
 from lxml import etree
