@@ -1,0 +1,565 @@
+//! Survey rows that are questions: types, selects, parameters and generated nodes.
+
+use super::build::Builder;
+use super::choices::Choice;
+use super::fields;
+use super::{BindValue, Node, NodeKind, SelectSource, Text, types};
+use crate::diagnostics::Problem;
+use crate::names::closest;
+use crate::table::Record;
+
+/// Select commands, longest first so that `select one from file` wins over `select one`.
+const SELECTS: &[(&str, &str)] = &[
+    ("add select multiple prompt using", "select_multiple"),
+    ("add select one prompt using", "select_one"),
+    ("select all that apply from", "select_multiple"),
+    ("select_multiple_from_file", "select_multiple_from_file"),
+    ("select multiple from file", "select_multiple_from_file"),
+    ("select_one_from_file", "select_one_from_file"),
+    ("select one from file", "select_one_from_file"),
+    ("select all that apply", "select_multiple"),
+    ("select_one_external", "select_one_external"),
+    ("select_multiple", "select_multiple"),
+    ("select one from", "select_one"),
+    ("select_one", "select_one"),
+    ("select one", "select_one"),
+    ("select1", "select_one"),
+    ("rank", "rank"),
+];
+
+struct SelectType {
+    command: &'static str,
+    list: String,
+    or_other: bool,
+}
+
+fn parse_select(type_name: &str) -> Option<SelectType> {
+    for (alias, command) in SELECTS {
+        let Some(rest) = type_name.strip_prefix(alias) else {
+            continue;
+        };
+        let Some(rest) = rest.strip_prefix(' ') else {
+            continue;
+        };
+        let mut words = rest.split_whitespace();
+        let list = words.next()?.to_string();
+        let tail: Vec<&str> = words.collect();
+        let or_other = matches!(tail.as_slice(), ["or_other"] | ["or", "specify", "other"]);
+        return Some(SelectType {
+            command,
+            list,
+            or_other,
+        });
+    }
+    None
+}
+
+impl Builder<'_> {
+    pub(super) fn question(&mut self, type_name: &str, record: &Record) {
+        let row = record.row;
+        let select = parse_select(type_name);
+        let spec_name = match &select {
+            Some(s) if s.command.starts_with("select_multiple") => "select_multiple",
+            Some(s) if s.command == "rank" => "rank",
+            Some(_) => "select_one",
+            None => type_name,
+        };
+        let spec = match spec_name {
+            "select_one" => Some(select_spec("select_one", super::Control::Select1)),
+            "select_multiple" => Some(select_spec("select_multiple", super::Control::Select)),
+            "rank" => Some(super::TypeSpec {
+                name: "rank",
+                control: super::Control::Rank,
+                bind: vec![("type", "odk:rank")],
+                hint: None,
+            }),
+            other => types::lookup(other),
+        };
+        let Some(mut spec) = spec else {
+            let bare = [
+                "select_one",
+                "select_multiple",
+                "select_one_from_file",
+                "select_multiple_from_file",
+                "select_one_external",
+                "rank",
+            ];
+            if bare.contains(&type_name) {
+                self.error(
+                    Problem::SelectWithoutList {
+                        type_name: type_name.to_string(),
+                    },
+                    row,
+                    Some("type"),
+                );
+            } else {
+                let suggestion = closest(type_name, types::KNOWN_TYPES).map(str::to_string);
+                self.error(
+                    Problem::UnknownType {
+                        found: type_name.to_string(),
+                        suggestion,
+                    },
+                    row,
+                    Some("type"),
+                );
+            }
+            return;
+        };
+        if select
+            .as_ref()
+            .is_some_and(|s| s.command == "select_one_external")
+        {
+            spec.control = super::Control::Input;
+        }
+        let Some(name) = self.name_of(record, spec.name) else {
+            return;
+        };
+        if spec.name == "audit" && name != "audit" {
+            self.error(Problem::AuditName, row, Some("name"));
+            return;
+        }
+        if spec.name != "audit" && !self.check_unique(&name, row) {
+            return;
+        }
+        let parent = *self.stack.last().unwrap_or(&0);
+        let mut node = Node::new(&name, row, NodeKind::Question, Some(parent));
+        if let Some(problem) = fields::fill(&mut node, self.table, record) {
+            self.error(problem, row, Some("parameters"));
+        }
+        if node.hint.is_empty()
+            && let Some(h) = spec.hint
+        {
+            node.hint = Text::from_plain(h);
+        }
+        if spec.name == "image"
+            && let Some(d) = &node.default
+            && !d.contains("jr://images/")
+        {
+            node.default = Some(format!("jr://images/{d}"));
+        }
+        if matches!(spec.name, "simserial" | "subscriberid") {
+            let type_name = spec.name.to_string();
+            self.warn(Problem::DeprecatedMetadata { type_name }, row, Some("type"));
+        }
+        node.spec = Some(spec);
+        fields::merge_type_binds(&mut node);
+        if node.type_name() == "calculate"
+            && node.bind_expr("calculate").is_none()
+            && node.default.is_none()
+        {
+            self.error(
+                Problem::MissingCalculation { name: name.clone() },
+                row,
+                Some("calculation"),
+            );
+        }
+        if node.type_name() == "audit" {
+            self.apply_parameters(&mut node, row);
+            self.audit = Some(node);
+            return;
+        }
+        let mut other = None;
+        if let Some(select) = &select
+            && !self.attach_choices(&mut node, select, row)
+        {
+            return;
+        }
+        self.apply_parameters(&mut node, row);
+        if let Some(select) = select {
+            if select.command == "select_multiple"
+                && let Some(SelectSource::List(list)) = &node.select
+                && let Some(bad) = self
+                    .choices
+                    .iter()
+                    .find(|l| l.name == *list)
+                    .and_then(|l| l.choices.iter().find(|c| c.name.contains(' ')))
+            {
+                let problem = Problem::ChoiceNameWithSpace {
+                    list: list.clone(),
+                    name: bad.name.clone(),
+                };
+                self.error(problem, row, Some("type"));
+                return;
+            }
+            if select.or_other && node.choice_filter.is_some() {
+                self.error(Problem::OrOtherWithChoiceFilter, row, Some("choice_filter"));
+                return;
+            }
+            if select.or_other {
+                other = self.or_other(&node, &select.list, row);
+            }
+            self.table_list_select(&mut node, &select.list, row, parent);
+        }
+        self.push(node);
+        if let Some(other) = other {
+            self.push(other);
+        }
+    }
+
+    fn attach_choices(&mut self, node: &mut Node, select: &SelectType, row: u32) -> bool {
+        let list = select.list.clone();
+        if select.command.ends_with("_from_file") {
+            let Some((stem, ext)) = list.rsplit_once('.') else {
+                self.error(
+                    Problem::SelectFromFileExtension { file: list },
+                    row,
+                    Some("type"),
+                );
+                return false;
+            };
+            if !matches!(ext, "csv" | "xml" | "geojson") {
+                self.error(
+                    Problem::SelectFromFileExtension { file: list.clone() },
+                    row,
+                    Some("type"),
+                );
+                return false;
+            }
+            node.select = Some(SelectSource::File {
+                instance: stem.to_string(),
+                file: list,
+            });
+            return true;
+        }
+        if select.command == "select_one_external" {
+            if !self.external_choices.iter().any(|l| l.name == list) {
+                self.error(Problem::MissingExternalChoices { list }, row, Some("type"));
+                return false;
+            }
+            node.select = Some(SelectSource::External(list));
+            return true;
+        }
+        if list.starts_with("${") && list.ends_with('}') {
+            node.select = Some(SelectSource::Reference(list[2..list.len() - 1].to_string()));
+            return true;
+        }
+        if !self.choices.iter().any(|l| l.name == list) {
+            self.error(Problem::UnknownChoiceList { list }, row, Some("type"));
+            return false;
+        }
+        node.select = Some(SelectSource::List(list));
+        true
+    }
+
+    /// `or_other` adds an `other` choice to the list and a text question after the select.
+    fn or_other(&mut self, node: &Node, list_name: &str, row: u32) -> Option<Node> {
+        let list = self.choices.iter_mut().find(|l| l.name == list_name)?;
+        if !list.choices.iter().any(|c| c.name == "other") {
+            let langs: Vec<String> = list
+                .choices
+                .iter()
+                .flat_map(|c| c.label.entries.iter().filter_map(|(l, _)| l.clone()))
+                .fold(Vec::new(), |mut acc, l| {
+                    if !acc.contains(&l) {
+                        acc.push(l);
+                    }
+                    acc
+                });
+            let label = if langs.is_empty() {
+                Text::from_plain("Other")
+            } else {
+                Text {
+                    entries: langs
+                        .into_iter()
+                        .map(|l| (Some(l), "Other".to_string()))
+                        .collect(),
+                }
+            };
+            list.choices.push(Choice {
+                name: "other".into(),
+                label,
+                media: Vec::new(),
+                extra: Vec::new(),
+                row,
+            });
+        }
+        let mut other = Node::new(
+            &format!("{}_other", node.name),
+            row,
+            NodeKind::Question,
+            node.parent,
+        );
+        other.spec = types::lookup("text");
+        other.label = Text::from_plain("Specify other.");
+        other.bind.push((
+            "relevant".into(),
+            BindValue::Expr(format!("selected(../{}, 'other')", node.name)),
+        ));
+        fields::merge_type_binds(&mut other);
+        Some(other)
+    }
+
+    /// Selects in a table-list group share one header row showing the choices.
+    fn table_list_select(&mut self, node: &mut Node, list: &str, row: u32, parent: usize) {
+        let Some(state) = &self.table_list else {
+            return;
+        };
+        if state.is_none() {
+            self.table_list = Some(Some(list.to_string()));
+            let mut header = Node::new(
+                &format!("reserved_name_for_field_list_labels_{row}"),
+                row,
+                NodeKind::Question,
+                Some(parent),
+            );
+            header.spec = Some(select_spec("select_one", super::Control::Select1));
+            fields::merge_type_binds(&mut header);
+            header.select = node.select.clone();
+            header.control.push(("appearance".into(), "label".into()));
+            // pyxform gives the header row a label of one space.
+            header.label = Text::from_plain(" ");
+            self.push(header);
+        }
+        match node.control.iter_mut().find(|(k, _)| k == "appearance") {
+            Some((_, v)) => *v = "list-nolabel".into(),
+            None => node
+                .control
+                .push(("appearance".into(), "list-nolabel".into())),
+        }
+    }
+
+    fn apply_parameters(&mut self, node: &mut Node, row: u32) {
+        let accepted: &[&str] = match node.type_name() {
+            "select_one" | "select_multiple" | "rank" => match &node.select {
+                Some(SelectSource::File { .. }) => &["randomize", "seed", "value", "label"],
+                _ => &["randomize", "seed"],
+            },
+            "text" => &["rows"],
+            "range" => &["start", "end", "step", "tick_interval", "placeholder"],
+            "image" => &["max-pixels", "app"],
+            "audio" | "background-audio" => &["quality"],
+            "geopoint" => &[
+                "capture-accuracy",
+                "warning-accuracy",
+                "allow-mock-accuracy",
+            ],
+            "geotrace" | "geoshape" => &["incremental", "allow-mock-accuracy"],
+            "audit" => &[
+                "location-priority",
+                "location-min-interval",
+                "location-max-age",
+                "track-changes",
+                "identify-user",
+                "track-changes-reasons",
+            ],
+            // pyxform ignores parameters on other types; so does Kolo.
+            _ => return,
+        };
+        for (k, _) in &node.parameters {
+            if !accepted.contains(&k.as_str()) {
+                let accepted = accepted.iter().map(|s| s.to_string()).collect();
+                self.error(
+                    Problem::UnknownParameter {
+                        name: k.clone(),
+                        accepted,
+                    },
+                    row,
+                    Some("parameters"),
+                );
+                return;
+            }
+        }
+        let params = node.parameters.clone();
+        let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        match node.type_name() {
+            "range" => {
+                let mut decimal = false;
+                for (k, default) in [("start", "1"), ("end", "10"), ("step", "1")] {
+                    let v = get(k).unwrap_or_else(|| default.to_string());
+                    if v.parse::<f64>().is_err() {
+                        self.error(
+                            Problem::InvalidParameterValue {
+                                name: k.into(),
+                                value: v,
+                            },
+                            row,
+                            Some("parameters"),
+                        );
+                        return;
+                    }
+                    decimal |= v.parse::<i64>().is_err();
+                    node.control.push((k.to_string(), v));
+                }
+                for (k, attr) in [
+                    ("tick_interval", "odk:tick-interval"),
+                    ("placeholder", "odk:placeholder"),
+                ] {
+                    if let Some(v) = get(k) {
+                        if v.parse::<f64>().is_err() {
+                            let problem = Problem::InvalidParameterValue {
+                                name: k.into(),
+                                value: v,
+                            };
+                            self.error(problem, row, Some("parameters"));
+                            return;
+                        }
+                        decimal |= v.parse::<i64>().is_err();
+                        node.control.push((attr.to_string(), v));
+                    }
+                }
+                if decimal {
+                    set_bind(node, "type", "decimal");
+                }
+            }
+            "text" => {
+                if let Some(rows) = get("rows") {
+                    if rows.parse::<i64>().is_err() {
+                        let problem = Problem::InvalidParameterValue {
+                            name: "rows".into(),
+                            value: rows,
+                        };
+                        self.error(problem, row, Some("parameters"));
+                        return;
+                    }
+                    node.control.push(("rows".into(), rows));
+                }
+            }
+            "image" => {
+                if let Some(px) = get("max-pixels") {
+                    if px.parse::<u64>().is_err() {
+                        self.error(
+                            Problem::InvalidParameterValue {
+                                name: "max-pixels".into(),
+                                value: px,
+                            },
+                            row,
+                            Some("parameters"),
+                        );
+                        return;
+                    }
+                    set_bind(node, "orx:max-pixels", &px);
+                } else {
+                    self.warn(Problem::ImageWithoutMaxPixels, row, Some("parameters"));
+                }
+                let plain = node
+                    .control_attr("appearance")
+                    .is_none_or(|a| a == "annotate");
+                if let Some(app) = get("app").filter(|_| plain) {
+                    node.control.push(("intent".into(), app));
+                }
+            }
+            "audio" | "background-audio" => {
+                if let Some(q) = get("quality") {
+                    if !matches!(q.as_str(), "voice-only" | "low" | "normal" | "external") {
+                        self.error(
+                            Problem::InvalidParameterValue {
+                                name: "quality".into(),
+                                value: q,
+                            },
+                            row,
+                            Some("parameters"),
+                        );
+                        return;
+                    }
+                    // Background audio carries it on its action instead.
+                    if node.type_name() == "audio" {
+                        set_bind(node, "odk:quality", &q);
+                    }
+                }
+            }
+            "geopoint" | "geotrace" | "geoshape" => {
+                for k in ["capture-accuracy", "warning-accuracy"] {
+                    if let Some(v) = get(k) {
+                        if v.parse::<f64>().is_err() {
+                            self.error(
+                                Problem::InvalidParameterValue {
+                                    name: k.into(),
+                                    value: v,
+                                },
+                                row,
+                                Some("parameters"),
+                            );
+                            return;
+                        }
+                        let attr = if k == "capture-accuracy" {
+                            "accuracyThreshold"
+                        } else {
+                            "unacceptableAccuracyThreshold"
+                        };
+                        node.control.push((attr.to_string(), v));
+                    }
+                }
+                if let Some(v) = get("incremental") {
+                    if v != "true" {
+                        let problem = Problem::InvalidParameterValue {
+                            name: "incremental".into(),
+                            value: v,
+                        };
+                        self.error(problem, row, Some("parameters"));
+                        return;
+                    }
+                    node.control.push(("incremental".into(), v));
+                }
+                if let Some(v) = get("allow-mock-accuracy") {
+                    if v != "true" && v != "false" {
+                        let problem = Problem::InvalidParameterValue {
+                            name: "allow-mock-accuracy".into(),
+                            value: v,
+                        };
+                        self.error(problem, row, Some("parameters"));
+                        return;
+                    }
+                    set_bind(node, "odk:allow-mock-accuracy", &v);
+                }
+            }
+            "audit" => {
+                for (k, v) in &params {
+                    set_bind(node, &format!("odk:{k}"), v);
+                }
+            }
+            _ => {
+                if get("seed").is_some() && get("randomize").is_none() {
+                    self.error(Problem::SeedWithoutRandomize, row, Some("parameters"));
+                }
+                if let Some(r) = get("randomize")
+                    && r != "true"
+                    && r != "false"
+                {
+                    self.error(
+                        Problem::InvalidParameterValue {
+                            name: "randomize".into(),
+                            value: r,
+                        },
+                        row,
+                        Some("parameters"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn select_spec(name: &'static str, control: super::Control) -> super::TypeSpec {
+    super::TypeSpec {
+        name,
+        control,
+        bind: vec![("type", "string")],
+        hint: None,
+    }
+}
+
+fn set_bind(node: &mut Node, key: &str, value: &str) {
+    match node.bind.iter_mut().find(|(k, _)| k == key) {
+        Some((_, v)) => *v = BindValue::Expr(value.to_string()),
+        None => node
+            .bind
+            .push((key.to_string(), BindValue::Expr(value.to_string()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn select_types_give_their_command_list_and_or_other() {
+        let s = parse_select("select_one yes_no or_other").unwrap();
+        assert_eq!(
+            (s.command, s.list.as_str(), s.or_other),
+            ("select_one", "yes_no", true)
+        );
+        let s = parse_select("select one from file people.csv").unwrap();
+        assert_eq!(s.command, "select_one_from_file");
+        assert!(parse_select("select_one").is_none());
+    }
+}
