@@ -42,6 +42,29 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// XLSForm tools.
+    Xlsform {
+        #[command(subcommand)]
+        command: XlsformCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum XlsformCommand {
+    /// Compile an XLSForm (.xlsx, .xls, .csv or a markdown table) to an ODK XForm.
+    Convert {
+        /// The XLSForm; its format is read from its content, not its name.
+        form: PathBuf,
+        /// Where to write the XForm (default: the form's name with .xml).
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// Print the outcome and every diagnostic as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+        /// The language of the messages: en or uk.
+        #[arg(long, default_value = "en", value_parser = ["en", "uk"])]
+        lang: String,
+    },
 }
 
 /// Where the data lives; every command takes these.
@@ -127,6 +150,34 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    let command = match cli.command {
+        // Pure and synchronous: no runtime, no logging, no data directory.
+        Command::Xlsform {
+            command:
+                XlsformCommand::Convert {
+                    form,
+                    output,
+                    json,
+                    lang,
+                },
+        } => {
+            return crate::clm::xlsform_command::run(
+                &crate::clm::xlsform_command::ConvertRequest {
+                    input: form,
+                    output,
+                    json,
+                    lang: if lang == "uk" {
+                        xlsform::Lang::Uk
+                    } else {
+                        xlsform::Lang::En
+                    },
+                },
+            );
+        }
+        Command::Serve(args) => ServerCommand::Serve(args),
+        Command::Demo(args) => ServerCommand::Demo(args),
+        Command::Admin { command } => ServerCommand::Admin(command),
+    };
     init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -138,7 +189,7 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command)) {
+    match runtime.block_on(run(command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("kolo: {error:#}");
@@ -161,11 +212,18 @@ fn init_logging() {
         .try_init();
 }
 
-async fn run(command: Command) -> anyhow::Result<()> {
+/// The commands that work on a data directory, inside the async runtime.
+enum ServerCommand {
+    Serve(ServeArgs),
+    Demo(ServeArgs),
+    Admin(AdminCommand),
+}
+
+async fn run(command: ServerCommand) -> anyhow::Result<()> {
     match command {
-        Command::Serve(args) => serve(args.config()).await,
-        Command::Demo(args) => run_demo(args.config()).await,
-        Command::Admin { command } => run_admin(command).await,
+        ServerCommand::Serve(args) => serve(args.config()).await,
+        ServerCommand::Demo(args) => run_demo(args.config()).await,
+        ServerCommand::Admin(command) => run_admin(command).await,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod api;
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod clm;
 pub mod config;
 pub mod dashboard;
 pub mod demo;

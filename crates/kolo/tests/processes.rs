@@ -391,3 +391,76 @@ async fn a_login_made_through_one_process_is_valid_on_the_other() {
     }
     scratch.drop_database().await.unwrap();
 }
+
+#[test]
+fn xlsform_convert_writes_the_xform_and_its_itemsets_or_names_each_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("clinic_visit.md");
+    std::fs::write(
+        &form,
+        "| survey |\n\
+         | | type | name | label |\n\
+         | | select_one_external city | city | Місто |\n\
+         | | integer | waited | Скільки хвилин ви чекали? |\n\
+         | external_choices |\n\
+         | | list_name | name | label |\n\
+         | | city | kyiv | Київ |\n\
+         | | city | lviv | Львів |\n",
+    )
+    .unwrap();
+    let output = run(&["xlsform", "convert", form.to_str().unwrap()], &[]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let xform = std::fs::read_to_string(dir.path().join("clinic_visit.xml")).unwrap();
+    assert!(xform.contains("Скільки хвилин ви чекали?") && xform.contains("id=\"clinic_visit\""));
+    let itemsets = std::fs::read_to_string(dir.path().join("itemsets.csv")).unwrap();
+    assert!(itemsets.contains("lviv"));
+
+    let broken = dir.path().join("broken.md");
+    std::fs::write(
+        &broken,
+        "| survey |\n| | type | name | label | relevant |\n| | integer | age | Вік | |\n| | text | job | Робота | ${agee} > 17 |\n",
+    )
+    .unwrap();
+    let output = run(
+        &["xlsform", "convert", broken.to_str().unwrap(), "--json"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    let error = &report["errors"][0];
+    assert_eq!(
+        (
+            error["sheet"].as_str(),
+            error["row"].as_u64(),
+            error["column"].as_str()
+        ),
+        (Some("survey"), Some(3), Some("relevant"))
+    );
+    assert!(
+        error["message"]["uk"]
+            .as_str()
+            .unwrap()
+            .contains("Аркуш `survey`")
+    );
+    assert!(
+        !dir.path().join("broken.xml").exists(),
+        "no XForm is written for a broken form"
+    );
+
+    let usage = run(&["xlsform", "convert", "--no-such-flag"], &[]);
+    assert_eq!(usage.status.code(), Some(2));
+    let missing = run(
+        &[
+            "xlsform",
+            "convert",
+            dir.path().join("absent.xlsx").to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(missing.status.code(), Some(2));
+}

@@ -1,0 +1,3 @@
+//! Community-led monitoring: XLSForm questionnaires compiled to ODK XForms.
+
+pub mod xlsform_command;
