@@ -5,6 +5,7 @@
 //! types: the binary (`kolo`) adapts HTTP to it and the store crates adapt SQL to
 //! its traits.
 
+pub mod audit;
 pub mod auth;
 pub mod ids;
 pub mod lang;

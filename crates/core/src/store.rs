@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use thiserror::Error;
 
+use crate::audit::AuditStore;
 use crate::auth::{SessionStore, ThrottleStore, TokenStore, UserStore};
 use crate::org::SettingsStore;
 
@@ -26,7 +27,9 @@ pub enum StoreError {
 
 /// The whole storage of Kolo: one backend implements every domain's trait.
 #[async_trait]
-pub trait Store: UserStore + SessionStore + TokenStore + ThrottleStore + SettingsStore {
+pub trait Store:
+    UserStore + SessionStore + TokenStore + ThrottleStore + SettingsStore + AuditStore
+{
     /// Which backend this is, for logs and the health check.
     fn backend_name(&self) -> &'static str;
     /// Checks that the database answers.

@@ -18,13 +18,15 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use crate::audit::{Actor, AuditEvent};
 use crate::config::ServerConfig;
+use crate::vault::Vault;
 use crate::web::errors::{panic_response, render_errors};
 use crate::web::guard::guard;
 use crate::web::routes::RouteIndex;
 use crate::web::security::add_security_headers;
-use crate::web::{Access, AppError, RouteTable, assets};
-use crate::{account, admin, api, auth, dashboard};
+use crate::web::{Access, AppError, RequestContext, RouteTable, assets};
+use crate::{account, admin, api, audit, auth, dashboard, vault};
 
 /// The organisation as pages show it. Read from settings and refreshed
 /// periodically, so every process of a PostgreSQL deployment follows changes.
@@ -61,6 +63,7 @@ impl OrgProfile {
 
 pub struct AppInner {
     pub store: Arc<dyn Store>,
+    pub vault: Arc<Vault>,
     pub config: ServerConfig,
     pub routes: RouteIndex,
     org: RwLock<OrgProfile>,
@@ -78,6 +81,43 @@ impl Deref for AppState {
 }
 
 impl AppState {
+    /// Records an action by the person behind `ctx` in the audit log. What cannot
+    /// be recorded is refused.
+    pub async fn audit(
+        &self,
+        ctx: &RequestContext,
+        action: &str,
+        target: &str,
+        details: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let actor = ctx
+            .staff
+            .as_ref()
+            .map_or(Actor::Anonymous, |s| Actor::User(s.user.id.clone()));
+        self.audit_as(&actor, Some(&ctx.client_addr), action, target, details)
+            .await
+    }
+
+    /// Records an action by a given actor.
+    pub async fn audit_as(
+        &self,
+        actor: &Actor,
+        address: Option<&str>,
+        action: &str,
+        target: &str,
+        details: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let event = AuditEvent {
+            actor,
+            address,
+            action,
+            target,
+            details,
+        };
+        crate::audit::record(&*self.store, &self.vault, event).await?;
+        Ok(())
+    }
+
     pub fn org(&self) -> OrgProfile {
         self.org.read().map(|org| org.clone()).unwrap_or_default()
     }
@@ -103,6 +143,8 @@ pub fn routes() -> RouteTable {
         .merge(dashboard::routes())
         .merge(account::routes())
         .merge(admin::routes())
+        .merge(audit::routes())
+        .merge(vault::routes())
         .merge(api::routes())
 }
 
@@ -111,6 +153,7 @@ pub fn routes() -> RouteTable {
 /// every response gets the security headers.
 pub async fn build(
     store: Arc<dyn Store>,
+    vault: Arc<Vault>,
     config: ServerConfig,
 ) -> anyhow::Result<(Router, AppState)> {
     let (router, specs) = routes().into_parts();
@@ -119,6 +162,7 @@ pub async fn build(
         .context("reading the organisation's settings")?;
     let state = AppState(Arc::new(AppInner {
         store,
+        vault,
         config,
         routes: RouteIndex::new(specs),
         org: RwLock::new(org),
@@ -177,13 +221,14 @@ impl Drop for RunningServer {
 /// Serves on an already bound listener until `shutdown`, with background upkeep.
 pub async fn start(
     store: Arc<dyn Store>,
+    vault: Arc<Vault>,
     config: ServerConfig,
     listener: TcpListener,
 ) -> anyhow::Result<RunningServer> {
     let addr = listener
         .local_addr()
         .context("reading the listening address")?;
-    let (router, state) = build(store, config).await?;
+    let (router, state) = build(store, vault, config).await?;
     let (stop, stopped) = oneshot::channel::<()>();
     let upkeep = tokio::spawn(upkeep(state.clone()));
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -214,6 +259,10 @@ async fn upkeep(state: AppState) {
     loop {
         tick.tick().await;
         state.refresh_org().await;
+        // A `kolo admin` command may have added or retired a data key.
+        if let Err(error) = state.vault.reload() {
+            tracing::error!(%error, "reloading the data keys");
+        }
         if round.is_multiple_of(20) {
             let now = Timestamp::now();
             let policy = &state.config.sessions;

@@ -4,21 +4,19 @@
 //! 2 a usage error.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use kolo_core::auth::{ApiToken, LoginName, NewUser, Password, Role, RoleSet, hash_password};
-use kolo_core::ids::{new_id, new_secret_token, token_hash};
-use kolo_core::org::Oblast;
-use kolo_core::time::Timestamp;
-use kolo_core::{Store, StoreError};
+use kolo_core::Store;
 use tokio::net::TcpListener;
 
 use crate::config::ServerConfig;
 use crate::demo::{self, DataState};
-use crate::storage::open_store;
+use crate::storage::{ensure_data_dir, open_store};
+use crate::vault::Vault;
 
 #[derive(Parser)]
 #[command(
@@ -136,6 +134,23 @@ enum AdminCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Walk the audit log's hash chain and report the first broken link.
+    VerifyAudit {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Seal the master key with a passphrase (from KOLO_VAULT_NEW_PASSPHRASE, or asked
+    /// for): the server then starts locked until an admin unlocks it. A sealed key ring
+    /// is opened with KOLO_VAULT_PASSPHRASE.
+    SetPassphrase {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Keep the master key in its file again, so the server starts unattended.
+    RemovePassphrase {
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -229,9 +244,21 @@ async fn run(command: ServerCommand) -> anyhow::Result<()> {
 
 async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     config.check_safe().map_err(anyhow::Error::msg)?;
-    let store = open_store(&config.data_dir, config.database_url.as_deref()).await?;
+    let (store, vault) = open_data(&config.data_dir, config.database_url.as_deref()).await?;
     let listener = bind(&config).await?;
-    serve_store(store, config, listener).await
+    serve_store(store, vault, config, listener).await
+}
+
+/// Opens the keys first (refusing to start on a missing or damaged key file,
+/// before any data is touched), then the database.
+async fn open_data(
+    data_dir: &Path,
+    database_url: Option<&str>,
+) -> anyhow::Result<(Arc<dyn Store>, Arc<Vault>)> {
+    ensure_data_dir(data_dir)?;
+    let vault = Vault::open_for_command(data_dir).context("opening the keys")?;
+    let store = open_store(data_dir, database_url).await?;
+    Ok((store, Arc::new(vault)))
 }
 
 async fn bind(config: &ServerConfig) -> anyhow::Result<TcpListener> {
@@ -241,11 +268,18 @@ async fn bind(config: &ServerConfig) -> anyhow::Result<TcpListener> {
 }
 
 async fn serve_store(
-    store: std::sync::Arc<dyn Store>,
+    store: Arc<dyn Store>,
+    vault: Arc<Vault>,
     config: ServerConfig,
     listener: TcpListener,
 ) -> anyhow::Result<()> {
-    let server = crate::app::start(store, config, listener).await?;
+    let locked = vault.is_locked();
+    let server = crate::app::start(store, vault, config, listener).await?;
+    if locked {
+        println!(
+            "The keys are sealed by a passphrase: an administrator must sign in and unlock the server."
+        );
+    }
     println!("Kolo is serving on http://{}/", server.addr);
     wait_for_stop_signal().await;
     println!("Kolo is stopping.");
@@ -270,7 +304,7 @@ async fn wait_for_stop_signal() {
 
 async fn run_demo(config: ServerConfig) -> anyhow::Result<()> {
     config.check_safe().map_err(anyhow::Error::msg)?;
-    let store = open_store(&config.data_dir, config.database_url.as_deref()).await?;
+    let (store, vault) = open_data(&config.data_dir, config.database_url.as_deref()).await?;
     match demo::data_state(&*store).await? {
         DataState::Empty => {
             println!(
@@ -308,10 +342,11 @@ async fn run_demo(config: ServerConfig) -> anyhow::Result<()> {
         "Regional leaders: monitor.odesa, monitor.lviv, monitor.dnipro, monitor.poltava, monitor.mykolaiv, monitor.chernihiv (same password as monitor)."
     );
     println!();
-    serve_store(store, config, listener).await
+    serve_store(store, vault, config, listener).await
 }
 
 async fn run_admin(command: AdminCommand) -> anyhow::Result<()> {
+    use crate::admin::commands;
     match command {
         AdminCommand::CreateUser {
             login,
@@ -320,103 +355,24 @@ async fn run_admin(command: AdminCommand) -> anyhow::Result<()> {
             oblast,
             data,
         } => {
-            let login = LoginName::parse(&login).map_err(|problem| {
-                anyhow::anyhow!(
-                    "login {login:?} is not valid: {}",
-                    crate::web::i18n::text(kolo_core::lang::Lang::En, problem.message_id())
-                )
-            })?;
-            let roles = parse_roles(&roles)?;
-            let oblast = oblast
-                .map(|code| {
-                    Oblast::from_code(&code).ok_or_else(|| {
-                        anyhow::anyhow!("--oblast {code:?} is not an ISO 3166-2:UA code such as UA-46 (Lviv oblast)")
-                    })
-                })
-                .transpose()?;
-            let password = read_new_password(login.as_str())?;
-            let store = open_store(&data.data, data.database_url.as_deref()).await?;
-            let password_hash =
-                tokio::task::spawn_blocking(move || hash_password(&password)).await?;
-            let new_user = NewUser {
-                display_name: name.unwrap_or_else(|| login.to_string()),
-                login: login.clone(),
-                roles,
-                oblast,
-                password_hash,
-            };
-            match store.create_user(&new_user, Timestamp::now()).await {
-                Ok(_) => {
-                    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-                    println!("created account {login} with roles: {}", names.join(", "));
-                    Ok(())
-                }
-                Err(StoreError::Conflict(_)) => {
-                    anyhow::bail!("an account with login {login} already exists")
-                }
-                Err(error) => Err(error.into()),
-            }
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            commands::create_user(&*store, &vault, &login, &roles, name, oblast).await
         }
         AdminCommand::ApiToken { login, name, data } => {
-            let login = LoginName::parse(&login)
-                .map_err(|_| anyhow::anyhow!("no account has login {login:?}"))?;
-            let store = open_store(&data.data, data.database_url.as_deref()).await?;
-            let Some((user, _)) = store.user_credentials(&login).await? else {
-                anyhow::bail!("no account has login {login}");
-            };
-            if user.disabled {
-                anyhow::bail!(
-                    "the account {login} is disabled; enable it before giving it a token"
-                );
-            }
-            let token = new_secret_token();
-            let record = ApiToken {
-                id: new_id(),
-                user_id: user.id,
-                name,
-                created_at: Timestamp::now(),
-                last_used_at: None,
-            };
-            store.create_api_token(&record, &token_hash(&token)).await?;
-            println!("{token}");
-            Ok(())
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            commands::api_token(&*store, &vault, &login, name).await
+        }
+        AdminCommand::VerifyAudit { data } => {
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            commands::verify_audit(store, &vault).await
+        }
+        AdminCommand::SetPassphrase { data } => {
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            commands::set_passphrase(&*store, &vault).await
+        }
+        AdminCommand::RemovePassphrase { data } => {
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            commands::remove_passphrase(&*store, &vault).await
         }
     }
-}
-
-fn parse_roles(names: &[String]) -> anyhow::Result<RoleSet> {
-    names
-        .iter()
-        .map(|name| {
-            Role::parse(name).ok_or_else(|| {
-                let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-                anyhow::anyhow!(
-                    "--role {name:?} is not a role; use one of: {}",
-                    known.join(", ")
-                )
-            })
-        })
-        .collect()
-}
-
-/// The new password from `KOLO_PASSWORD`, or typed twice at a prompt.
-fn read_new_password(login: &str) -> anyhow::Result<Password> {
-    let explain = |problem: kolo_core::auth::PasswordProblem| {
-        anyhow::anyhow!(
-            "the password is refused: {}",
-            crate::web::i18n::text(kolo_core::lang::Lang::En, problem.message_id())
-        )
-    };
-    if let Ok(password) = std::env::var("KOLO_PASSWORD") {
-        return Password::new(&password, login).map_err(explain);
-    }
-    let first = rpassword::prompt_password(format!("New password for {login}: "))
-        .context("reading the password (set KOLO_PASSWORD when no terminal is attached)")?;
-    let password = Password::new(&first, login).map_err(explain)?;
-    let second =
-        rpassword::prompt_password("The same password again: ").context("reading the password")?;
-    if first != second {
-        anyhow::bail!("the two passwords differ; nothing was changed");
-    }
-    Ok(password)
 }

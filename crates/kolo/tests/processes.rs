@@ -464,3 +464,183 @@ fn xlsform_convert_writes_the_xform_and_its_itemsets_or_names_each_error() {
     );
     assert_eq!(missing.status.code(), Some(2));
 }
+
+async fn post_form(
+    client: &reqwest::Client,
+    base: &str,
+    page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let body = client
+        .get(format!("{base}{page}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf(&body);
+    let mut form = vec![("_csrf", token.as_str())];
+    form.extend_from_slice(fields);
+    client
+        .post(format!("{base}{action}"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_sealed_server_starts_locked_until_an_admin_gives_the_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    for (login, role) in [("iryna", "admin"), ("donor", "viewer")] {
+        let created = run(
+            &[
+                "admin",
+                "create-user",
+                login,
+                "--role",
+                role,
+                "--data",
+                data,
+            ],
+            &[("KOLO_PASSWORD", "a passphrase for the test")],
+        );
+        assert!(
+            created.status.success(),
+            "{}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+    }
+    let sealed = run(
+        &["admin", "set-passphrase", "--data", data],
+        &[("KOLO_VAULT_NEW_PASSPHRASE", "соняшники над Дніпром")],
+    );
+    assert!(
+        sealed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sealed.stderr)
+    );
+
+    let server = start(&["serve", "--data", data, "--listen", "127.0.0.1:0"], &[]);
+    assert!(
+        server.printed.iter().any(|l| l.contains("sealed")),
+        "{:?}",
+        server.printed
+    );
+
+    let donor = new_browser();
+    assert_eq!(
+        sign_in(&donor, &server.base, "donor", "a passphrase for the test").await,
+        StatusCode::SEE_OTHER
+    );
+    let locked = donor.get(format!("{}/", server.base)).send().await.unwrap();
+    assert_eq!(locked.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(locked.text().await.unwrap().contains("Сервер заблоковано"));
+
+    let admin = new_browser();
+    assert_eq!(
+        sign_in(&admin, &server.base, "iryna", "a passphrase for the test").await,
+        StatusCode::SEE_OTHER
+    );
+    let home = admin.get(format!("{}/", server.base)).send().await.unwrap();
+    assert_eq!(home.headers()["location"], "/unlock");
+    let wrong = post_form(
+        &admin,
+        &server.base,
+        "/unlock",
+        "/unlock",
+        &[("passphrase", "not it at all")],
+    )
+    .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.text().await.unwrap().contains("Пароль неправильний"));
+    let right = post_form(
+        &admin,
+        &server.base,
+        "/unlock",
+        "/unlock",
+        &[("passphrase", "соняшники над Дніпром")],
+    )
+    .await;
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+
+    assert_eq!(
+        donor
+            .get(format!("{}/", server.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let audit = admin
+        .get(format!("{}/admin/audit?action=vault", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        audit.contains("vault.unlock_failed") && audit.contains("vault.unlock"),
+        "{audit}"
+    );
+}
+
+#[tokio::test]
+async fn missing_or_damaged_key_files_stop_the_server_naming_the_file_and_touching_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let created = run(
+        &[
+            "admin",
+            "create-user",
+            "iryna",
+            "--role",
+            "admin",
+            "--data",
+            data,
+        ],
+        &[("KOLO_PASSWORD", "a passphrase for the test")],
+    );
+    assert!(created.status.success());
+    let database = std::fs::read(dir.path().join("kolo.db")).unwrap();
+    let keys = dir.path().join("keys");
+
+    let data_keys = std::fs::read(keys.join("data.keys")).unwrap();
+    std::fs::remove_file(keys.join("data.keys")).unwrap();
+    let output = run(&["serve", "--data", data, "--listen", "127.0.0.1:0"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("data.keys"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::write(keys.join("data.keys"), &data_keys).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        keys.join("data.keys"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+
+    let master = std::fs::read(keys.join("master.key")).unwrap();
+    std::fs::write(keys.join("master.key"), &master[..master.len() / 2]).unwrap();
+    let output = run(&["serve", "--data", data, "--listen", "127.0.0.1:0"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("master.key"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    assert_eq!(
+        std::fs::read(dir.path().join("kolo.db")).unwrap(),
+        database,
+        "the database was not touched"
+    );
+    assert!(!keys.join("master.key.tmp").exists());
+}

@@ -3,6 +3,7 @@
 //! sessions, failed-login counts and settings are all rows here.
 
 mod accounts;
+mod audit;
 mod rows;
 mod schema;
 pub mod scratch;

@@ -3,6 +3,7 @@
 //! write while `kolo serve` runs on the same file.
 
 mod accounts;
+mod audit;
 mod rows;
 mod schema;
 mod settings;

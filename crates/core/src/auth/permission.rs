@@ -15,6 +15,10 @@ pub enum Action {
     ManageOwnAccount,
     /// Create, edit and disable staff accounts and assign roles.
     ManageUsers,
+    /// Read and export the audit log.
+    ViewAudit,
+    /// Give the passphrase that unlocks a sealed server.
+    UnlockVault,
 }
 
 impl Action {
@@ -22,6 +26,8 @@ impl Action {
         Action::ViewDashboard,
         Action::ManageOwnAccount,
         Action::ManageUsers,
+        Action::ViewAudit,
+        Action::UnlockVault,
     ];
 
     /// The roles allowed to perform this action. Deny by default: a role that is
@@ -30,7 +36,7 @@ impl Action {
         const EVERY_ROLE: &[Role] = &Role::ALL;
         match self {
             Action::ViewDashboard | Action::ManageOwnAccount => EVERY_ROLE,
-            Action::ManageUsers => &[Admin],
+            Action::ManageUsers | Action::ViewAudit | Action::UnlockVault => &[Admin],
         }
     }
 
@@ -40,6 +46,8 @@ impl Action {
             Action::ViewDashboard => "view_dashboard",
             Action::ManageOwnAccount => "manage_own_account",
             Action::ManageUsers => "manage_users",
+            Action::ViewAudit => "view_audit",
+            Action::UnlockVault => "unlock_vault",
         }
     }
 }

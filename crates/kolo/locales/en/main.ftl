@@ -105,3 +105,32 @@ role-trainer = Trainer
 role-monitor = Monitor
 role-case_worker = Case worker
 role-viewer = Viewer
+
+## Audit log
+nav-audit = Audit log
+audit-title = Audit log
+audit-hint = Every sign-in, change of permissions, export and key operation. Entries are chained by hashes: kolo admin verify-audit detects an entry changed or deleted.
+audit-user = Who
+audit-anyone = anyone
+audit-action = Action (start of its name)
+audit-from = From
+audit-until = Until (inclusive)
+audit-filter = Show
+audit-export = Download as CSV
+audit-when = When
+audit-target = On what
+audit-address = From (network)
+audit-details = Details
+audit-empty = No entries match.
+audit-older = Older entries
+audit-bad-date = Give dates as YYYY-MM-DD.
+
+## Locked server
+error-locked = The server is locked: its encryption keys are sealed by a passphrase. An administrator must sign in and unlock it.
+unlock-title = Unlock the server
+unlock-explain = The encryption keys are sealed by a passphrase, so no encrypted data can be read or written now. Give the vault passphrase to unlock the server. It locks again when it restarts.
+unlock-passphrase = Vault passphrase
+unlock-submit = Unlock
+unlock-wrong = The passphrase is wrong. The server stays locked.
+unlock-throttled = Too many failed attempts. Wait 15 minutes.
+unlock-open = The server is unlocked.

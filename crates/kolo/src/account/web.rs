@@ -147,6 +147,13 @@ async fn change_password(
                     Timestamp::now(),
                 )
                 .await?;
+            app.audit(
+                &ctx,
+                "password.change",
+                &format!("user:{}", user.id),
+                serde_json::json!({}),
+            )
+            .await?;
             page.notice = Some(i18n::text(lang, "account-password-changed"));
             Ok(Html(page.render()?).into_response())
         }
@@ -188,6 +195,13 @@ async fn create_token(
     app.store
         .create_api_token(&record, &token_hash(&token))
         .await?;
+    app.audit(
+        &ctx,
+        "api_token.create",
+        &format!("user:{}", staff.user.id),
+        serde_json::json!({ "token": record.id }),
+    )
+    .await?;
     let mut page = AccountPage::load(&app, &ctx, &staff).await?;
     page.new_token = Some(token);
     Ok(Html(page.render()?).into_response())
@@ -195,6 +209,7 @@ async fn create_token(
 
 async fn revoke_token(
     State(app): State<AppState>,
+    ctx: RequestContext,
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
@@ -203,7 +218,16 @@ async fn revoke_token(
         .revoke_api_token(&staff.user.id, &id, Timestamp::now())
         .await
     {
-        Ok(()) => Ok(Redirect::to("/account#tokens").into_response()),
+        Ok(()) => {
+            app.audit(
+                &ctx,
+                "api_token.revoke",
+                &format!("user:{}", staff.user.id),
+                serde_json::json!({ "token": id }),
+            )
+            .await?;
+            Ok(Redirect::to("/account#tokens").into_response())
+        }
         Err(StoreError::NotFound(_)) => Err(AppError::NotFound),
         Err(error) => Err(error.into()),
     }

@@ -1,5 +1,6 @@
 //! Administration: staff accounts and their roles.
 
+pub mod commands;
 mod users;
 
 pub fn routes() -> crate::web::RouteTable {

@@ -292,6 +292,14 @@ async fn create(
         match app.store.create_user(&new_user, Timestamp::now()).await {
             Ok(id) => {
                 tracing::info!(user = %id, "account created");
+                let roles: Vec<&str> = new_user.roles.iter().map(|r| r.as_str()).collect();
+                app.audit(
+                    &ctx,
+                    "user.create",
+                    &format!("user:{id}"),
+                    serde_json::json!({ "roles": roles }),
+                )
+                .await?;
                 return Ok(Redirect::to("/admin/users").into_response());
             }
             Err(StoreError::Conflict(_)) => checked
@@ -358,12 +366,22 @@ async fn update(
     }
     let now = Timestamp::now();
     app.store.change_user(&user.id, &change, now).await?;
+    let password_reset = checked.password.is_some();
     if let Some(password) = checked.password {
         app.store
             .set_password(&user.id, &hash(password).await?, None, now)
             .await?;
     }
     tracing::info!(user = %user.id, "account changed");
+    let roles: Vec<&str> = change.roles.iter().map(|r| r.as_str()).collect();
+    let details = serde_json::json!({
+        "roles": roles,
+        "roles_changed": change.roles != user.roles,
+        "disabled": change.disabled,
+        "password_reset": password_reset,
+    });
+    app.audit(&ctx, "user.change", &format!("user:{}", user.id), details)
+        .await?;
     let mut page = FormPage::new(&app, &ctx, Some(id), checked.values, FieldErrors::default());
     page.notice = Some(i18n::text(lang, "users-saved"));
     Ok(Html(page.render()?).into_response())

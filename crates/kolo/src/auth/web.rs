@@ -10,6 +10,7 @@ use kolo_core::time::Timestamp;
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::audit::Actor;
 use crate::web::url::local_path;
 use crate::web::{Access, AppError, Page, RequestContext, RouteTable, cookies};
 
@@ -94,14 +95,32 @@ async fn login_submit(
                 })
                 .await?;
             tracing::info!(user = %user.id, "signed in");
+            app.audit_as(
+                &Actor::User(user.id.clone()),
+                Some(&ctx.client_addr),
+                "login.success",
+                &format!("user:{}", user.id),
+                serde_json::json!({}),
+            )
+            .await?;
             let target = local_path(&form.next).unwrap_or("/");
             let mut response = Redirect::to(target).into_response();
             let cookie = cookies::set(cookies::SESSION, &token, ctx.secure, None);
             cookies::attach(&mut response, &cookie);
             return Ok(response);
         }
-        Err(LoginError::Invalid) => (StatusCode::UNPROCESSABLE_ENTITY, "login-failed"),
-        Err(LoginError::Throttled) => (StatusCode::TOO_MANY_REQUESTS, "login-throttled"),
+        Err(LoginError::Invalid) => {
+            // The login typed is not recorded: it may be a person's name or a password
+            // typed into the wrong field.
+            app.audit(&ctx, "login.failed", "account", serde_json::json!({}))
+                .await?;
+            (StatusCode::UNPROCESSABLE_ENTITY, "login-failed")
+        }
+        Err(LoginError::Throttled) => {
+            app.audit(&ctx, "login.throttled", "account", serde_json::json!({}))
+                .await?;
+            (StatusCode::TOO_MANY_REQUESTS, "login-throttled")
+        }
         Err(LoginError::Store(error)) => return Err(error.into()),
     };
     let page = Page::new(&app, &ctx, "login-title");
@@ -117,8 +136,17 @@ async fn login_submit(
 }
 
 async fn logout(State(app): State<AppState>, ctx: RequestContext) -> Result<Response, AppError> {
-    if let Some(hash) = ctx.staff.as_ref().and_then(|s| s.session_hash.as_ref()) {
+    if let Some(staff) = &ctx.staff
+        && let Some(hash) = &staff.session_hash
+    {
         app.store.delete_session(hash).await?;
+        app.audit(
+            &ctx,
+            "logout",
+            &format!("user:{}", staff.user.id),
+            serde_json::json!({}),
+        )
+        .await?;
     }
     let mut response = Redirect::to("/login").into_response();
     let cookie = cookies::clear(cookies::SESSION, ctx.secure);

@@ -33,6 +33,9 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("too many requests")]
     TooManyRequests,
+    /// The server's keys are sealed until an admin unlocks them.
+    #[error("the server is locked")]
+    Locked,
     /// The request is malformed; the message id explains it to the person.
     #[error("bad request: {0}")]
     BadRequest(&'static str),
@@ -50,6 +53,7 @@ impl AppError {
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Locked => StatusCode::SERVICE_UNAVAILABLE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -65,6 +69,7 @@ impl AppError {
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::TooManyRequests => "too_many_requests",
+            AppError::Locked => "locked",
             AppError::BadRequest(_) => "bad_request",
             AppError::Internal(_) => "internal",
         }
@@ -80,6 +85,7 @@ impl AppError {
             AppError::MethodNotAllowed => "error-method",
             AppError::PayloadTooLarge => "error-too-large",
             AppError::TooManyRequests => "error-too-many",
+            AppError::Locked => "error-locked",
             AppError::BadRequest(id) => id,
             AppError::Internal(_) => "error-internal",
         }
@@ -110,6 +116,18 @@ impl IntoResponse for AppError {
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         AppError::Internal(error.to_string())
+    }
+}
+
+impl From<crate::audit::AuditError> for AppError {
+    fn from(error: crate::audit::AuditError) -> Self {
+        AppError::Internal(error.to_string())
+    }
+}
+
+impl From<crate::vault::VaultLocked> for AppError {
+    fn from(_: crate::vault::VaultLocked) -> Self {
+        AppError::Locked
     }
 }
 

@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use kolo_core::auth::Action;
 use kolo_core::ids::{new_secret_token, token_hash};
 use kolo_core::lang::Lang;
 use kolo_core::time::Timestamp;
@@ -51,7 +52,7 @@ pub async fn guard(State(app): State<AppState>, request: Request, next: Next) ->
     };
     let request = Request::from_parts(parts, body);
     let ctx = Arc::new(ctx);
-    let mut response = match refusal(&ctx, access, request.method()) {
+    let mut response = match refusal(&app, &ctx, access, request.method()) {
         Some(response) => response,
         None => match protect_state_change(&app, &ctx, request).await {
             Ok(mut request) => {
@@ -72,10 +73,29 @@ pub async fn guard(State(app): State<AppState>, request: Request, next: Next) ->
 }
 
 /// The answer to a caller who may not reach a route with this access, if any.
-fn refusal(ctx: &RequestContext, access: Access, method: &Method) -> Option<Response> {
+fn refusal(
+    app: &AppState,
+    ctx: &RequestContext,
+    access: Access,
+    method: &Method,
+) -> Option<Response> {
     let Access::Staff(action) = access else {
         return None;
     };
+    if app.vault.is_locked() && action != Action::UnlockVault {
+        // A sealed server serves nothing but the login page and the unlock form.
+        let admin = ctx
+            .staff
+            .as_ref()
+            .is_some_and(|s| s.user.may(Action::UnlockVault));
+        return Some(
+            if admin && (method == Method::GET || method == Method::HEAD) {
+                Redirect::to("/unlock").into_response()
+            } else {
+                AppError::Locked.into_response()
+            },
+        );
+    }
     match &ctx.staff {
         Some(staff) if staff.user.may(action) => None,
         Some(_) => Some(AppError::Forbidden.into_response()),

@@ -27,6 +27,11 @@ const NAVIGATION: &[NavEntry] = &[
         action: Action::ManageUsers,
     },
     NavEntry {
+        href: "/admin/audit",
+        message_id: "nav-audit",
+        action: Action::ViewAudit,
+    },
+    NavEntry {
         href: "/account",
         message_id: "nav-account",
         action: Action::ManageOwnAccount,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use kolo::app::{RunningServer, start};
 use kolo::config::ServerConfig;
 use kolo::storage::open_store;
+use kolo::vault::Vault;
 use kolo_core::Store;
 use kolo_core::auth::{LoginName, NewUser, Password, Role, RoleSet, hash_password};
 use kolo_core::time::Timestamp;
@@ -51,6 +52,7 @@ impl TestApp {
             None => None,
         };
         let database_url = scratch.as_ref().map(ScratchDatabase::url);
+        let vault = Arc::new(Vault::open(data.path()).expect("the keys are created"));
         let store = open_store(data.path(), database_url.as_deref())
             .await
             .expect("the store opens");
@@ -61,7 +63,7 @@ impl TestApp {
             listener.local_addr().expect("an address"),
         );
         configure(&mut config);
-        let server = start(store.clone(), config, listener)
+        let server = start(store.clone(), vault.clone(), config, listener)
             .await
             .expect("the server starts");
         TestApp {

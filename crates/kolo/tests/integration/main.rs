@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api;
+mod audit;
 mod common;
 mod login;
 mod pages;
