@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use thiserror::Error;
 
 use crate::audit::AuditStore;
-use crate::auth::{SessionStore, ThrottleStore, TokenStore, UserStore};
+use crate::auth::{SessionStore, ThrottleStore, TokenStore, TwoFactorStore, UserStore};
 use crate::org::SettingsStore;
 
 /// Why a storage call failed. The message never contains the stored values.
@@ -28,7 +28,7 @@ pub enum StoreError {
 /// The whole storage of Kolo: one backend implements every domain's trait.
 #[async_trait]
 pub trait Store:
-    UserStore + SessionStore + TokenStore + ThrottleStore + SettingsStore + AuditStore
+    UserStore + SessionStore + TokenStore + ThrottleStore + SettingsStore + AuditStore + TwoFactorStore
 {
     /// Which backend this is, for logs and the health check.
     fn backend_name(&self) -> &'static str;

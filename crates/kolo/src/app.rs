@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use kolo_core::Store;
+use kolo_core::auth::TwoFactorPolicy;
 use kolo_core::lang::Lang;
 use kolo_core::org::setting;
 use kolo_core::time::Timestamp;
@@ -116,6 +117,12 @@ impl AppState {
         };
         crate::audit::record(&*self.store, &self.vault, event).await?;
         Ok(())
+    }
+
+    /// Which roles must sign in with a second factor.
+    pub async fn two_factor_policy(&self) -> Result<TwoFactorPolicy, AppError> {
+        let setting = self.store.setting(setting::TWO_FACTOR_ROLES).await?;
+        Ok(TwoFactorPolicy::from_setting(setting.as_deref()))
     }
 
     pub fn org(&self) -> OrgProfile {

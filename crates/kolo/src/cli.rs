@@ -341,6 +341,9 @@ async fn run_demo(config: ServerConfig) -> anyhow::Result<()> {
     println!(
         "Regional leaders: monitor.odesa, monitor.lviv, monitor.dnipro, monitor.poltava, monitor.mykolaiv, monitor.chernihiv (same password as monitor)."
     );
+    println!(
+        "admin and caseworker set up an authenticator app at their first sign-in: their roles require two-factor sign-in."
+    );
     println!();
     serve_store(store, vault, config, listener).await
 }

@@ -540,11 +540,40 @@ async fn a_sealed_server_starts_locked_until_an_admin_gives_the_passphrase() {
     assert_eq!(locked.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(locked.text().await.unwrap().contains("Сервер заблоковано"));
 
+    // An admin sets up the second factor (it works while the data keys are
+    // sealed: its secret is under the server key), then unlocks.
     let admin = new_browser();
     assert_eq!(
         sign_in(&admin, &server.base, "iryna", "a passphrase for the test").await,
         StatusCode::SEE_OTHER
     );
+    let setup = admin
+        .get(format!("{}/account/two-factor", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = setup.find("id=\"manual-key\" class=\"secret\">").unwrap() + 31;
+    let key: String = setup[start..start + setup[start..].find('<').unwrap()]
+        .split_whitespace()
+        .collect();
+    let code = vault::totp::TotpSecret::from_base32(&key).unwrap().code_at(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    );
+    let enrolled = post_form(
+        &admin,
+        &server.base,
+        "/account/two-factor",
+        "/account/two-factor",
+        &[("code", &code)],
+    )
+    .await;
+    assert_eq!(enrolled.status(), StatusCode::OK);
     let home = admin.get(format!("{}/", server.base)).send().await.unwrap();
     assert_eq!(home.headers()["location"], "/unlock");
     let wrong = post_form(

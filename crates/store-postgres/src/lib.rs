@@ -8,6 +8,7 @@ mod rows;
 mod schema;
 pub mod scratch;
 mod settings;
+mod two_factor;
 
 use std::time::Duration;
 

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use kolo_core::StoreError;
 use kolo_core::auth::{
-    ApiToken, LoginName, NewSession, NewUser, PasswordHash, Session, SessionStore, ThrottleStore,
-    TokenStore, User, UserChange, UserId, UserStore,
+    ApiToken, LoginName, NewSession, NewUser, PasswordHash, Session, SessionStage, SessionStore,
+    ThrottleStore, TokenStore, User, UserChange, UserId, UserStore,
 };
 use kolo_core::ids::new_id;
 use kolo_core::lang::Lang;
@@ -205,16 +205,21 @@ fn session_from_row(row: &SqliteRow) -> Result<Session, StoreError> {
         user_id: UserId(get(row, "id")?),
         created_at: Timestamp(get(row, "session_created_at")?),
         last_seen_at: Timestamp(get(row, "last_seen_at")?),
+        stage: SessionStage::parse(&get::<String>(row, "stage")?)
+            .ok_or_else(|| crate::rows::corrupt("sessions.stage"))?,
     })
 }
 
 #[async_trait]
 impl SessionStore for SqliteStore {
     async fn create_session(&self, session: &NewSession) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)")
-            .bind(&session.token_hash)
-            .bind(&session.user_id.0)
-            .bind(session.created_at.seconds())
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, stage) VALUES (?1, ?2, ?3, ?3, ?4)",
+        )
+        .bind(&session.token_hash)
+        .bind(&session.user_id.0)
+        .bind(session.created_at.seconds())
+        .bind(session.stage.as_str())
             .execute(&self.pool)
             .await
             .map(|_| ())
@@ -223,7 +228,7 @@ impl SessionStore for SqliteStore {
 
     async fn session(&self, token_hash: &str) -> Result<Option<(Session, User)>, StoreError> {
         let sql = format!(
-            "SELECT {USER_COLUMNS}, s.token_hash, s.created_at AS session_created_at, s.last_seen_at \
+            "SELECT {USER_COLUMNS}, s.token_hash, s.created_at AS session_created_at, s.last_seen_at, s.stage \
              FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1"
         );
         let row = sqlx::query(AssertSqlSafe(sql))
@@ -248,6 +253,20 @@ impl SessionStore for SqliteStore {
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?1")
             .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db_error)
+    }
+
+    async fn set_session_stage(
+        &self,
+        token_hash: &str,
+        stage: SessionStage,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET stage = ?2 WHERE token_hash = ?1")
+            .bind(token_hash)
+            .bind(stage.as_str())
             .execute(&self.pool)
             .await
             .map(|_| ())

@@ -7,6 +7,7 @@ mod audit;
 mod rows;
 mod schema;
 mod settings;
+mod two_factor;
 
 use std::path::Path;
 use std::time::Duration;

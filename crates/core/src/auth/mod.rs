@@ -6,6 +6,7 @@ mod permission;
 mod role;
 mod session;
 mod store;
+mod two_factor;
 mod user;
 
 pub use login::{LoginError, LoginThrottle, attempt_login};
@@ -17,4 +18,5 @@ pub use permission::Action;
 pub use role::{Role, RoleSet};
 pub use session::{ApiToken, NewSession, Session, SessionPolicy};
 pub use store::{SessionStore, ThrottleStore, TokenStore, UserStore};
+pub use two_factor::{SessionStage, TotpRecord, TwoFactorPolicy, TwoFactorStore};
 pub use user::{LoginName, LoginNameProblem, NewUser, User, UserChange, UserId};

@@ -19,6 +19,8 @@ pub enum Action {
     ViewAudit,
     /// Give the passphrase that unlocks a sealed server.
     UnlockVault,
+    /// Set security policy: which roles need two-factor sign-in.
+    ManageSecurity,
 }
 
 impl Action {
@@ -28,6 +30,7 @@ impl Action {
         Action::ManageUsers,
         Action::ViewAudit,
         Action::UnlockVault,
+        Action::ManageSecurity,
     ];
 
     /// The roles allowed to perform this action. Deny by default: a role that is
@@ -36,7 +39,10 @@ impl Action {
         const EVERY_ROLE: &[Role] = &Role::ALL;
         match self {
             Action::ViewDashboard | Action::ManageOwnAccount => EVERY_ROLE,
-            Action::ManageUsers | Action::ViewAudit | Action::UnlockVault => &[Admin],
+            Action::ManageUsers
+            | Action::ViewAudit
+            | Action::UnlockVault
+            | Action::ManageSecurity => &[Admin],
         }
     }
 
@@ -48,6 +54,7 @@ impl Action {
             Action::ManageUsers => "manage_users",
             Action::ViewAudit => "view_audit",
             Action::UnlockVault => "unlock_vault",
+            Action::ManageSecurity => "manage_security",
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Browser sessions and API tokens, and when they end.
 
-use super::UserId;
+use super::{SessionStage, UserId};
 use crate::time::Timestamp;
 
 /// How long sessions live. Sessions are rows in the database, so every server
@@ -45,6 +45,7 @@ pub struct NewSession {
     pub token_hash: String,
     pub user_id: UserId,
     pub created_at: Timestamp,
+    pub stage: SessionStage,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +54,7 @@ pub struct Session {
     pub user_id: UserId,
     pub created_at: Timestamp,
     pub last_seen_at: Timestamp,
+    pub stage: SessionStage,
 }
 
 /// A personal API token as its owner sees it in the list (never the token).
@@ -75,6 +77,7 @@ mod tests {
             user_id: UserId("u".into()),
             created_at: Timestamp(created),
             last_seen_at: Timestamp(seen),
+            stage: SessionStage::Full,
         }
     }
 

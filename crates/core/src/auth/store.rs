@@ -49,6 +49,12 @@ pub trait SessionStore: Send + Sync {
     async fn session(&self, token_hash: &str) -> Result<Option<(Session, User)>, StoreError>;
     async fn touch_session(&self, token_hash: &str, now: Timestamp) -> Result<(), StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Moves a session on once the second factor was given.
+    async fn set_session_stage(
+        &self,
+        token_hash: &str,
+        stage: super::SessionStage,
+    ) -> Result<(), StoreError>;
     /// Deletes sessions idle since `idle_before` or created before `created_before`.
     async fn delete_stale_sessions(
         &self,

@@ -12,6 +12,8 @@ pub mod setting {
     pub const ORG_NAME_EN: &str = "org.name.en";
     /// `true` when the data is the fictional demo organisation.
     pub const DEMO: &str = "org.demo";
+    /// The roles that must sign in with a second factor (`admin,case_worker`).
+    pub const TWO_FACTOR_ROLES: &str = "auth.two_factor_roles";
 }
 
 #[async_trait]

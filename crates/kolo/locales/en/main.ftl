@@ -134,3 +134,38 @@ unlock-submit = Unlock
 unlock-wrong = The passphrase is wrong. The server stays locked.
 unlock-throttled = Too many failed attempts. Wait 15 minutes.
 unlock-open = The server is unlocked.
+
+## Two-factor sign-in
+code-title = Confirmation code
+code-explain = Enter the six-digit code from your authenticator app, or one of your recovery codes.
+code-label = Code
+code-submit = Confirm
+code-wrong = The code is wrong or was already used.
+code-throttled = Too many wrong codes. Wait 15 minutes.
+two-factor-title = Two-factor sign-in
+two-factor-required = Your role requires two-factor sign-in. Set it up to continue.
+two-factor-explain = Scan the QR code with an authenticator app (for example FreeOTP, Aegis or Google Authenticator) and enter the code it shows.
+two-factor-qr-label = QR code for the authenticator app
+two-factor-manual-key = Or enter the key by hand:
+two-factor-code = Code from the app
+two-factor-confirm = Turn on
+two-factor-code-wrong = The code did not match. Check the phone's clock and try a fresh code.
+two-factor-enabled = Two-factor sign-in is on.
+two-factor-enabled-hint = Two-factor sign-in is on. If you lose your phone, ask an administrator to reset it.
+two-factor-recovery-title = Recovery codes
+two-factor-recovery-explain = Keep these ten codes somewhere safe. Each works once, when your phone is not at hand. They will not be shown again.
+two-factor-continue = I saved the codes — continue
+
+## Security settings
+nav-security = Security
+security-title = Security settings
+security-two-factor-title = Two-factor sign-in
+security-two-factor-hint = People with the ticked roles must set up an authenticator app at their next sign-in and sign in with a code.
+security-two-factor-roles = Roles that require it
+security-saved = Settings saved.
+users-two-factor = Two-factor sign-in
+users-two-factor-on = on
+users-two-factor-off = not set up
+users-two-factor-reset = Reset two-factor sign-in
+users-two-factor-reset-hint = If the person lost their phone: after a reset they set up a new app at their next sign-in.
+users-two-factor-was-reset = Two-factor sign-in was reset.

@@ -134,3 +134,38 @@ unlock-submit = Розблокувати
 unlock-wrong = Пароль неправильний. Сервер залишається заблокованим.
 unlock-throttled = Забагато невдалих спроб. Зачекайте 15 хвилин.
 unlock-open = Сервер розблоковано.
+
+## Two-factor sign-in
+code-title = Код підтвердження
+code-explain = Введіть шестизначний код із застосунку-автентифікатора або один із резервних кодів.
+code-label = Код
+code-submit = Підтвердити
+code-wrong = Код неправильний або вже використаний.
+code-throttled = Забагато неправильних кодів. Зачекайте 15 хвилин.
+two-factor-title = Двофакторний вхід
+two-factor-required = Для вашої ролі потрібен двофакторний вхід. Налаштуйте його, щоб продовжити.
+two-factor-explain = Відскануйте QR-код застосунком-автентифікатором (наприклад, FreeOTP, Aegis або Google Authenticator) і введіть код, який він покаже.
+two-factor-qr-label = QR-код для застосунку-автентифікатора
+two-factor-manual-key = Або введіть ключ уручну:
+two-factor-code = Код із застосунку
+two-factor-confirm = Увімкнути
+two-factor-code-wrong = Код не підійшов. Перевірте час на телефоні й спробуйте новий код.
+two-factor-enabled = Двофакторний вхід увімкнено.
+two-factor-enabled-hint = Двофакторний вхід увімкнено. Якщо ви втратили телефон, попросіть адміністраторку скинути його.
+two-factor-recovery-title = Резервні коди
+two-factor-recovery-explain = Збережіть ці десять кодів у надійному місці. Кожен можна використати один раз, якщо телефону немає під рукою. Більше їх не буде показано.
+two-factor-continue = Я зберегла коди — продовжити
+
+## Security settings
+nav-security = Безпека
+security-title = Налаштування безпеки
+security-two-factor-title = Двофакторний вхід
+security-two-factor-hint = Люди з позначеними ролями мають налаштувати застосунок-автентифікатор під час наступного входу і входити з кодом.
+security-two-factor-roles = Ролі, для яких він обов’язковий
+security-saved = Налаштування збережено.
+users-two-factor = Двофакторний вхід
+users-two-factor-on = увімкнено
+users-two-factor-off = не налаштовано
+users-two-factor-reset = Скинути двофакторний вхід
+users-two-factor-reset-hint = Якщо людина втратила телефон: після скидання вона налаштує новий застосунок під час наступного входу.
+users-two-factor-was-reset = Двофакторний вхід скинуто.

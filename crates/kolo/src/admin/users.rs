@@ -25,6 +25,11 @@ pub fn routes() -> RouteTable {
         .post("/admin/users/new", admin, create)
         .get("/admin/users/{id}", admin, edit_form)
         .post("/admin/users/{id}", admin, update)
+        .post(
+            "/admin/users/{id}/two-factor/reset",
+            admin,
+            reset_two_factor,
+        )
 }
 
 struct UserRow {
@@ -90,6 +95,18 @@ struct UserFormValues {
     disabled: bool,
 }
 
+impl UserFormValues {
+    fn of(user: &User) -> UserFormValues {
+        UserFormValues {
+            login: user.login.to_string(),
+            display_name: user.display_name.clone(),
+            roles: user.roles,
+            oblast: user.oblast.map(|o| o.code().to_owned()).unwrap_or_default(),
+            disabled: user.disabled,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "admin_user_form.html")]
 struct FormPage {
@@ -103,6 +120,8 @@ struct FormPage {
     disabled: bool,
     errors: FieldErrors,
     notice: Option<String>,
+    /// Whether the account signs in with a second factor (`None` when creating).
+    two_factor: Option<bool>,
 }
 
 impl FormPage {
@@ -129,6 +148,7 @@ impl FormPage {
             disabled: values.disabled,
             errors,
             notice: None,
+            two_factor: None,
         }
     }
 }
@@ -325,14 +345,9 @@ async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let user = load_user(&app, &id).await?;
-    let values = UserFormValues {
-        login: user.login.to_string(),
-        display_name: user.display_name,
-        roles: user.roles,
-        oblast: user.oblast.map(|o| o.code().to_owned()).unwrap_or_default(),
-        disabled: user.disabled,
-    };
-    let page = FormPage::new(&app, &ctx, Some(id), values, FieldErrors::default());
+    let values = UserFormValues::of(&user);
+    let mut page = FormPage::new(&app, &ctx, Some(id), values, FieldErrors::default());
+    page.two_factor = Some(app.store.totp(&user.id).await?.is_some());
     Ok(Html(page.render()?))
 }
 
@@ -407,4 +422,27 @@ async fn would_leave_no_admin(
         .filter(|u| u.id != user.id && !u.disabled && u.roles.contains(Role::Admin))
         .count();
     Ok(other_admins == 0)
+}
+
+/// Removes an account's authenticator and recovery codes, so the person sets up
+/// a new one at their next sign-in (a lost phone). Audited.
+async fn reset_two_factor(
+    State(app): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let user = load_user(&app, &id).await?;
+    app.store.disable_totp(&user.id).await?;
+    app.audit(
+        &ctx,
+        "two_factor.reset",
+        &format!("user:{}", user.id),
+        serde_json::json!({}),
+    )
+    .await?;
+    let values = UserFormValues::of(&user);
+    let mut page = FormPage::new(&app, &ctx, Some(id), values, FieldErrors::default());
+    page.two_factor = Some(false);
+    page.notice = Some(i18n::text(ctx.lang, "users-two-factor-was-reset"));
+    Ok(Html(page.render()?).into_response())
 }

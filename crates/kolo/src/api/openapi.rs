@@ -23,6 +23,8 @@ pub fn build(specs: &[RouteSpec]) -> Value {
         let Some(doc) = spec.api else { continue };
         let allowed = match spec.access {
             Access::Public => "anyone".to_owned(),
+            Access::SignInStep => "anyone midway through signing in".to_owned(),
+
             Access::Staff(action) => action
                 .allowed_roles()
                 .iter()

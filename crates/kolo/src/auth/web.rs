@@ -3,7 +3,9 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use kolo_core::auth::{LoginError, NewSession, attempt_login, verify_password_or_dummy};
+use kolo_core::auth::{
+    LoginError, NewSession, SessionStage, UserId, attempt_login, verify_password_or_dummy,
+};
 use kolo_core::ids::{new_secret_token, token_hash};
 use kolo_core::lang::Lang;
 use kolo_core::time::Timestamp;
@@ -11,7 +13,7 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::audit::Actor;
-use crate::web::url::local_path;
+use crate::web::url::{encode_component, local_path};
 use crate::web::{Access, AppError, Page, RequestContext, RouteTable, cookies};
 
 pub fn routes() -> RouteTable {
@@ -86,29 +88,30 @@ async fn login_submit(
     .await;
     let (status, message_id) = match outcome {
         Ok(user) => {
-            let token = new_secret_token();
-            app.store
-                .create_session(&NewSession {
-                    token_hash: token_hash(&token),
-                    user_id: user.id.clone(),
-                    created_at: now,
-                })
-                .await?;
-            tracing::info!(user = %user.id, "signed in");
+            let enrolled = app.store.totp(&user.id).await?.is_some();
+            let policy = app.two_factor_policy().await?;
+            let stage = policy.stage_after_password(&user, enrolled);
             app.audit_as(
                 &Actor::User(user.id.clone()),
                 Some(&ctx.client_addr),
                 "login.success",
                 &format!("user:{}", user.id),
-                serde_json::json!({}),
+                serde_json::json!({ "stage": stage.as_str() }),
             )
             .await?;
-            let target = local_path(&form.next).unwrap_or("/");
-            let mut response = Redirect::to(target).into_response();
-            let cookie = cookies::set(cookies::SESSION, &token, ctx.secure, None);
-            cookies::attach(&mut response, &cookie);
-            return Ok(response);
+            let target = match stage {
+                SessionStage::Full => local_path(&form.next).unwrap_or("/").to_owned(),
+                SessionStage::SecondFactor => {
+                    format!(
+                        "/login/code?next={}",
+                        encode_component(local_path(&form.next).unwrap_or("/"))
+                    )
+                }
+                SessionStage::Enrol => "/account/two-factor".to_owned(),
+            };
+            return start_session(&app, &ctx, &user.id, stage, &target).await;
         }
+
         Err(LoginError::Invalid) => {
             // The login typed is not recorded: it may be a person's name or a password
             // typed into the wrong field.
@@ -133,6 +136,43 @@ async fn login_submit(
     }
     .render()?;
     Ok((status, Html(body)).into_response())
+}
+
+/// Opens a session at `stage` and sends the browser to `target` with its cookie.
+pub async fn start_session(
+    app: &AppState,
+    ctx: &RequestContext,
+    user: &UserId,
+    stage: SessionStage,
+    target: &str,
+) -> Result<Response, AppError> {
+    let cookie = open_session(app, ctx, user, stage).await?;
+    let mut response = Redirect::to(target).into_response();
+    cookies::attach(&mut response, &cookie);
+    Ok(response)
+}
+
+/// Opens a session at `stage`; returns the `Set-Cookie` value that carries it.
+pub async fn open_session(
+    app: &AppState,
+    ctx: &RequestContext,
+    user: &UserId,
+    stage: SessionStage,
+) -> Result<String, AppError> {
+    let token = new_secret_token();
+
+    app.store
+        .create_session(&NewSession {
+            token_hash: token_hash(&token),
+            user_id: user.clone(),
+            created_at: Timestamp::now(),
+            stage,
+        })
+        .await?;
+    if stage == SessionStage::Full {
+        tracing::info!(user = %user, "signed in");
+    }
+    Ok(cookies::set(cookies::SESSION, &token, ctx.secure, None))
 }
 
 async fn logout(State(app): State<AppState>, ctx: RequestContext) -> Result<Response, AppError> {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use kolo_core::auth::User;
+use kolo_core::auth::{SessionStage, User};
 use kolo_core::lang::Lang;
 
 use super::AppError;
@@ -17,12 +17,25 @@ pub struct Staff {
     pub session_hash: Option<String>,
 }
 
+/// Someone who gave the right password but has not finished signing in: the
+/// second factor is awaited, or must first be set up. Such a session reaches
+/// only the sign-in steps.
+#[derive(Clone, Debug)]
+pub struct PendingSignIn {
+    pub user: User,
+    pub session_hash: String,
+    pub stage: SessionStage,
+}
+
 /// What the guard learned about a request; every handler and the error pages
 /// read it. Built once per request in `guard`.
 #[derive(Clone, Debug)]
 pub struct RequestContext {
     pub lang: Lang,
+    /// A fully signed-in member of staff.
     pub staff: Option<Staff>,
+    /// A session midway through signing in.
+    pub pending: Option<PendingSignIn>,
     /// The token forms must carry back (`_csrf`).
     pub csrf_token: String,
     /// Whether the browser reached us over TLS (directly or via the proxy).

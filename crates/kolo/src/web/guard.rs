@@ -10,12 +10,12 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use kolo_core::auth::Action;
+use kolo_core::auth::{Action, SessionStage};
 use kolo_core::ids::{new_secret_token, token_hash};
 use kolo_core::lang::Lang;
 use kolo_core::time::Timestamp;
 
-use super::context::{RequestContext, Staff};
+use super::context::{PendingSignIn, RequestContext, Staff};
 use super::routes::{Access, Declared};
 use super::url::encode_component;
 use super::{AppError, cookies, csrf};
@@ -79,31 +79,51 @@ fn refusal(
     access: Access,
     method: &Method,
 ) -> Option<Response> {
-    let Access::Staff(action) = access else {
-        return None;
+    let reading = method == Method::GET || method == Method::HEAD;
+    let action = match access {
+        Access::Public => return None,
+        Access::SignInStep if ctx.staff.is_some() || ctx.pending.is_some() => return None,
+        Access::SignInStep => return Some(sign_in_first(ctx, reading)),
+        Access::Staff(action) => action,
     };
-    if app.vault.is_locked() && action != Action::UnlockVault {
-        // A sealed server serves nothing but the login page and the unlock form.
+    if app.vault.is_locked() && action != Action::UnlockVault && ctx.staff.is_some() {
+        // A sealed server serves nothing but the sign-in steps and the unlock form.
         let admin = ctx
             .staff
             .as_ref()
             .is_some_and(|s| s.user.may(Action::UnlockVault));
-        return Some(
-            if admin && (method == Method::GET || method == Method::HEAD) {
-                Redirect::to("/unlock").into_response()
-            } else {
-                AppError::Locked.into_response()
-            },
-        );
+        return Some(if admin && reading {
+            Redirect::to("/unlock").into_response()
+        } else {
+            AppError::Locked.into_response()
+        });
     }
-    match &ctx.staff {
-        Some(staff) if staff.user.may(action) => None,
-        Some(_) => Some(AppError::Forbidden.into_response()),
-        None if !ctx.api && (method == Method::GET || method == Method::HEAD) => {
-            let target = format!("/login?next={}", encode_component(&ctx.path_and_query));
-            Some(Redirect::to(&target).into_response())
+    match (&ctx.staff, &ctx.pending) {
+        (Some(staff), _) if staff.user.may(action) => None,
+        (Some(_), _) => Some(AppError::Forbidden.into_response()),
+        // Midway through signing in: back to the step that is missing.
+        (None, Some(pending)) if reading && !ctx.api => {
+            Some(Redirect::to(step_path(pending.stage)).into_response())
         }
-        None => Some(AppError::Unauthorized.into_response()),
+        (None, _) => Some(sign_in_first(ctx, reading)),
+    }
+}
+
+/// Where a session midway through signing in continues.
+pub fn step_path(stage: SessionStage) -> &'static str {
+    match stage {
+        SessionStage::Enrol => "/account/two-factor",
+        SessionStage::SecondFactor | SessionStage::Full => "/login/code",
+    }
+}
+
+/// Sends a reader to the login page (and back afterwards); refuses anything else.
+fn sign_in_first(ctx: &RequestContext, reading: bool) -> Response {
+    if reading && !ctx.api {
+        let target = format!("/login?next={}", encode_component(&ctx.path_and_query));
+        Redirect::to(&target).into_response()
+    } else {
+        AppError::Unauthorized.into_response()
     }
 }
 
@@ -142,18 +162,22 @@ async fn identify(
     let now = Timestamp::now();
 
     let mut csrf_secret = None;
-    let staff = if api {
-        bearer_staff(app, headers, now).await?
+    let (staff, pending) = if api {
+        (bearer_staff(app, headers, now).await?, None)
     } else {
         match cookies::read(headers, cookies::SESSION, secure) {
             Some(token) => {
-                let staff = session_staff(app, &token, now).await?;
-                if staff.is_some() {
+                let found = session_of(app, &token, now).await?;
+                if !matches!(found, SessionFound::Nothing) {
                     csrf_secret = Some(token);
                 }
-                staff
+                match found {
+                    SessionFound::Staff(staff) => (Some(staff), None),
+                    SessionFound::Pending(pending) => (None, Some(pending)),
+                    SessionFound::Nothing => (None, None),
+                }
             }
-            None => None,
+            None => (None, None),
         }
     };
 
@@ -192,6 +216,7 @@ async fn identify(
     let ctx = RequestContext {
         lang,
         staff,
+        pending,
         csrf_token: csrf::token_for(&csrf_secret),
         secure,
         client_addr: client_address(app, request),
@@ -201,27 +226,37 @@ async fn identify(
     Ok((ctx, new_visitor))
 }
 
-async fn session_staff(
-    app: &AppState,
-    token: &str,
-    now: Timestamp,
-) -> Result<Option<Staff>, AppError> {
+/// What a session cookie stands for.
+enum SessionFound {
+    Staff(Staff),
+    Pending(PendingSignIn),
+    Nothing,
+}
+
+async fn session_of(app: &AppState, token: &str, now: Timestamp) -> Result<SessionFound, AppError> {
     let hash = token_hash(token);
     let Some((session, user)) = app.store.session(&hash).await? else {
-        return Ok(None);
+        return Ok(SessionFound::Nothing);
     };
     let policy = &app.config.sessions;
     if !policy.is_live(&session, now) || user.disabled {
         app.store.delete_session(&hash).await?;
-        return Ok(None);
+        return Ok(SessionFound::Nothing);
     }
     if policy.needs_touch(&session, now) {
         app.store.touch_session(&hash, now).await?;
     }
-    Ok(Some(Staff {
-        user,
-        session_hash: Some(hash),
-    }))
+    Ok(match session.stage {
+        SessionStage::Full => SessionFound::Staff(Staff {
+            user,
+            session_hash: Some(hash),
+        }),
+        stage => SessionFound::Pending(PendingSignIn {
+            user,
+            session_hash: hash,
+            stage,
+        }),
+    })
 }
 
 async fn bearer_staff(

@@ -12,11 +12,12 @@ pub mod forms;
 pub mod guard;
 pub mod i18n;
 pub mod page;
+pub mod qr;
 pub mod routes;
 pub mod security;
 pub mod url;
 
-pub use context::{RequestContext, Staff};
+pub use context::{PendingSignIn, RequestContext, Staff};
 pub use errors::AppError;
 pub use page::Page;
 pub use routes::{Access, ApiDoc, RouteSpec, RouteTable};

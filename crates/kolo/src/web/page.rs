@@ -27,7 +27,13 @@ const NAVIGATION: &[NavEntry] = &[
         action: Action::ManageUsers,
     },
     NavEntry {
+        href: "/admin/security",
+        message_id: "nav-security",
+        action: Action::ManageSecurity,
+    },
+    NavEntry {
         href: "/admin/audit",
+
         message_id: "nav-audit",
         action: Action::ViewAudit,
     },

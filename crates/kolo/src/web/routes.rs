@@ -18,6 +18,9 @@ pub enum Access {
     Public,
     /// Signed-in staff whose roles allow the action.
     Staff(Action),
+    /// A step of signing in (the second factor, setting it up): anyone with a
+    /// session, finished or not.
+    SignInStep,
 }
 
 /// What the OpenAPI document says about a JSON endpoint.

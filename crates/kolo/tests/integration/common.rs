@@ -63,6 +63,13 @@ impl TestApp {
             listener.local_addr().expect("an address"),
         );
         configure(&mut config);
+        // Two-factor sign-in is required for admins by default; tests of other
+        // features sign in with a password only, and the two-factor tests turn
+        // the requirement on themselves.
+        store
+            .set_setting(kolo_core::org::setting::TWO_FACTOR_ROLES, "")
+            .await
+            .expect("the setting is written");
         let server = start(store.clone(), vault.clone(), config, listener)
             .await
             .expect("the server starts");

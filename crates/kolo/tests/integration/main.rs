@@ -9,3 +9,4 @@ mod login;
 mod pages;
 mod permissions;
 mod schema;
+mod two_factor;

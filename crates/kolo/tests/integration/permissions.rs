@@ -70,7 +70,8 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
             let token = spec.path.starts_with("/api/").then_some(api_token.as_str());
             let status = call(&browser, spec, &url, token).await.status();
             let allowed = match spec.access {
-                Access::Public => true,
+                Access::Public | Access::SignInStep => true,
+
                 Access::Staff(action) => action.allowed_roles().contains(&role),
             };
             if allowed {
@@ -114,11 +115,11 @@ async fn nobody_signed_in_reaches_only_public_routes() {
                 let body: serde_json::Value = response.json().await.expect("a JSON error");
                 assert_eq!(body["error"], "unauthorized");
             }
-            Access::Staff(_) if spec.method == Method::GET => {
+            Access::Staff(_) | Access::SignInStep if spec.method == Method::GET => {
                 assert_eq!(status, StatusCode::SEE_OTHER, "{} {url}", spec.method);
                 assert!(location(&response).starts_with("/login?next="));
             }
-            Access::Staff(_) => {
+            Access::Staff(_) | Access::SignInStep => {
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "{} {url}", spec.method)
             }
         }

@@ -1,0 +1,87 @@
+//! `/admin/security`: which roles must sign in with a second factor.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::response::{Html, IntoResponse, Response};
+use kolo_core::auth::{Action, Role, RoleSet, TwoFactorPolicy};
+use kolo_core::org::setting;
+
+use crate::app::AppState;
+use crate::web::{Access, AppError, Page, RequestContext, RouteTable, i18n};
+
+pub fn routes() -> RouteTable {
+    let security = Access::Staff(Action::ManageSecurity);
+    RouteTable::new()
+        .get("/admin/security", security, security_page)
+        .post("/admin/security/two-factor", security, save_two_factor)
+}
+
+struct RoleChoice {
+    value: &'static str,
+    label: String,
+    required: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_security.html")]
+struct SecurityPage {
+    page: Page,
+    roles: Vec<RoleChoice>,
+    notice: Option<String>,
+}
+
+async fn render(
+    app: &AppState,
+    ctx: &RequestContext,
+    notice: Option<String>,
+) -> Result<Html<String>, AppError> {
+    let policy = app.two_factor_policy().await?;
+    let page = SecurityPage {
+        page: Page::new(app, ctx, "security-title"),
+        roles: Role::ALL
+            .iter()
+            .map(|role| RoleChoice {
+                value: role.as_str(),
+                label: i18n::text(ctx.lang, role.message_id()),
+                required: policy.required_for.contains(*role),
+            })
+            .collect(),
+        notice,
+    };
+    Ok(Html(page.render()?))
+}
+
+async fn security_page(
+    State(app): State<AppState>,
+    ctx: RequestContext,
+) -> Result<Html<String>, AppError> {
+    render(&app, &ctx, None).await
+}
+
+async fn save_two_factor(
+    State(app): State<AppState>,
+    ctx: RequestContext,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let mut required = RoleSet::EMPTY;
+    for (_, value) in pairs.iter().filter(|(k, _)| k == "role") {
+        required.insert(Role::parse(value).ok_or(AppError::BadRequest("users-role-unknown"))?);
+    }
+    let policy = TwoFactorPolicy {
+        required_for: required,
+    };
+    app.store
+        .set_setting(setting::TWO_FACTOR_ROLES, &policy.to_setting())
+        .await?;
+    let roles: Vec<&str> = required.iter().map(Role::as_str).collect();
+    app.audit(
+        &ctx,
+        "security.two_factor_roles",
+        "settings",
+        serde_json::json!({ "roles": roles }),
+    )
+    .await?;
+    let notice = Some(i18n::text(ctx.lang, "security-saved"));
+    Ok(render(&app, &ctx, notice).await?.into_response())
+}
