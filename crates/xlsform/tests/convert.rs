@@ -521,3 +521,22 @@ fn an_xls_sheet_claiming_billions_of_cells_is_refused_before_any_allocation() {
         Problem::UnreadableWorkbook { .. }
     ));
 }
+
+#[test]
+fn a_plain_column_after_a_translated_one_replaces_it_as_in_pyxform() {
+    let out = ok(
+        "| survey |\n| | type | name | label | hint::English (en) | hint |\n| | text | a | A | Translated | Plain |\n",
+    );
+    assert!(out.xform.contains("<hint>Plain</hint>"), "{}", out.xform);
+    assert!(!out.xform.contains("Translated"));
+}
+
+#[test]
+fn all_selects_of_a_table_list_must_share_one_list() {
+    let failed = fails(
+        "| survey |\n| | type | name | label | appearance |\n| | begin_group | t | T | table-list |\n| | select_one a | x | X | |\n| | select_one b | y | Y | |\n| | end_group | | | |\n| choices |\n| | list_name | name | label |\n| | a | 1 | One |\n| | b | 2 | Two |\n",
+    );
+    assert!(
+        matches!(&failed.errors[0].problem, Problem::TableListMismatch { expected, found } if expected == "a" && found == "b")
+    );
+}

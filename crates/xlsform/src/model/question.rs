@@ -188,7 +188,9 @@ impl Builder<'_> {
             if select.or_other {
                 other = self.or_other(&node, &select.list, row);
             }
-            self.table_list_select(&mut node, &select.list, row, parent);
+            if !self.table_list_select(&mut node, &select.list, row, parent) {
+                return;
+            }
         }
         self.push(node);
         if let Some(other) = other {
@@ -290,11 +292,29 @@ impl Builder<'_> {
     }
 
     /// Selects in a table-list group share one header row showing the choices.
-    fn table_list_select(&mut self, node: &mut Node, list: &str, row: u32, parent: usize) {
-        let Some(state) = &self.table_list else {
-            return;
+    fn table_list_select(&mut self, node: &mut Node, list: &str, row: u32, parent: usize) -> bool {
+        let Some(state) = self.table_list.clone() else {
+            return true;
         };
+        if let Some(first) = state.clone()
+            && first != list
+        {
+            let problem = Problem::TableListMismatch {
+                expected: first,
+                found: list.to_string(),
+            };
+            self.error(problem, row, Some("type"));
+            return false;
+        }
         if state.is_none() {
+            if node.choice_filter.is_some() {
+                self.error(
+                    Problem::TableListWithChoiceFilter,
+                    row,
+                    Some("choice_filter"),
+                );
+                return false;
+            }
             self.table_list = Some(Some(list.to_string()));
             let mut header = Node::new(
                 &format!("reserved_name_for_field_list_labels_{row}"),
@@ -302,7 +322,7 @@ impl Builder<'_> {
                 NodeKind::Question,
                 Some(parent),
             );
-            header.spec = Some(select_spec("select_one", super::Control::Select1));
+            header.spec = node.spec.clone();
             fields::merge_type_binds(&mut header);
             header.select = node.select.clone();
             header.control.push(("appearance".into(), "label".into()));
@@ -316,6 +336,7 @@ impl Builder<'_> {
                 .control
                 .push(("appearance".into(), "list-nolabel".into())),
         }
+        true
     }
 
     fn apply_parameters(&mut self, node: &mut Node, row: u32) {
