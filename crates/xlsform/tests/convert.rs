@@ -540,3 +540,11 @@ fn all_selects_of_a_table_list_must_share_one_list() {
         matches!(&failed.errors[0].problem, Problem::TableListMismatch { expected, found } if expected == "a" && found == "b")
     );
 }
+
+#[test]
+fn a_range_with_a_tick_labelset_shows_its_labels_from_the_list() {
+    let out = ok(
+        "| survey |\n| | type | name | label | parameters |\n| | range | r | R | start=0 end=10 step=5 tick_labelset=t tick_interval=5 |\n| choices |\n| | list_name | name | label |\n| | t | 0 | Low |\n| | t | 10 | High |\n",
+    );
+    assert!(out.xform.contains("<range ref=\"/data/r\" start=\"0\" end=\"10\" step=\"5\" odk:tick-interval=\"5\"><label>R</label><itemset nodeset=\"instance('t')/root/item\"><value ref=\"name\"/><label ref=\"label\"/></itemset></range>"), "{}", out.xform);
+}

@@ -346,7 +346,14 @@ impl Builder<'_> {
                 _ => &["randomize", "seed"],
             },
             "text" => &["rows"],
-            "range" => &["start", "end", "step", "tick_interval", "placeholder"],
+            "range" => &[
+                "start",
+                "end",
+                "step",
+                "tick_interval",
+                "placeholder",
+                "tick_labelset",
+            ],
             "image" => &["max-pixels", "app"],
             "audio" | "background-audio" => &["quality"],
             "geopoint" => &[
@@ -417,6 +424,26 @@ impl Builder<'_> {
                         decimal |= v.parse::<i64>().is_err();
                         node.control.push((attr.to_string(), v));
                     }
+                }
+                // Tick labels come from a choice list whose names are the values.
+                if let Some(list) = get("tick_labelset") {
+                    let Some(choices) = self.choices.iter().find(|l| l.name == list) else {
+                        self.error(Problem::UnknownChoiceList { list }, row, Some("parameters"));
+                        return;
+                    };
+                    if let Some(bad) = choices
+                        .choices
+                        .iter()
+                        .find(|c| c.name.parse::<f64>().is_err())
+                    {
+                        let problem = Problem::InvalidParameterValue {
+                            name: "tick_labelset".into(),
+                            value: bad.name.clone(),
+                        };
+                        self.error(problem, row, Some("parameters"));
+                        return;
+                    }
+                    node.select = Some(SelectSource::List(list));
                 }
                 if decimal {
                     set_bind(node, "type", "decimal");
