@@ -49,7 +49,6 @@ fn the_form_name_option_gives_the_default_form_id_and_title() {
         b"| survey |\n| | type | name | label |\n| | text | a | A |\n",
         &Options {
             form_name: Some("clm_visit".into()),
-            ..Options::default()
         },
     )
     .unwrap();
