@@ -547,3 +547,18 @@ fn a_range_with_a_tick_labelset_shows_its_labels_from_the_list() {
     );
     assert!(out.xform.contains("<range ref=\"/data/r\" start=\"0\" end=\"10\" step=\"5\" odk:tick-interval=\"5\"><label>R</label><itemset nodeset=\"instance('t')/root/item\"><value ref=\"name\"/><label ref=\"label\"/></itemset></range>"), "{}", out.xform);
 }
+
+/// Found by fuzzing: calamine indexes past a slice while reading a defined name
+/// (`parse_lbl`). The panic is contained and reported as an unreadable workbook.
+#[test]
+fn a_panic_inside_the_spreadsheet_library_becomes_an_unreadable_workbook_error() {
+    let failed = convert(
+        include_bytes!("fixtures/fuzz-xls-calamine-panic.xls"),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        failed.errors[0].problem,
+        Problem::UnreadableWorkbook { .. }
+    ));
+}
