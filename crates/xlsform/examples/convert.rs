@@ -25,11 +25,13 @@ fn main() -> ExitCode {
     let stem = std::path::Path::new(path)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned());
-    let options = xlsform::Options {
-        form_name: stem,
-        pretty_print: args.iter().any(|a| a == "--pretty"),
+    let options = xlsform::Options { form_name: stem };
+    let result = if args.iter().any(|a| a == "--pretty") {
+        xlsform::convert_pretty(&bytes, &options)
+    } else {
+        xlsform::convert(&bytes, &options)
     };
-    match xlsform::convert(&bytes, &options) {
+    match result {
         Ok(out) => {
             println!("{}", out.xform);
             for w in &out.warnings {

@@ -21,8 +21,6 @@ pub use diagnostics::{Diagnostic, Lang, Location, Problem, Severity};
 pub struct Options {
     /// The file stem, used like pyxform uses the file name: the default form_id and title.
     pub form_name: Option<String>,
-    /// Indent the XML (pyxform's `--pretty_print`).
-    pub pretty_print: bool,
 }
 
 /// A converted form.
@@ -58,8 +56,17 @@ fn summary(errors: &[Diagnostic]) -> String {
         .join("\n")
 }
 
-/// Converts an XLSForm to an ODK XForm.
+/// Converts an XLSForm to an ODK XForm, written on one line as pyxform writes it.
 pub fn convert(input: &[u8], options: &Options) -> Result<Output, Failed> {
+    convert_styled(input, options, false)
+}
+
+/// Like [`convert`], with the XML indented as pyxform's `--pretty_print` writes it.
+pub fn convert_pretty(input: &[u8], options: &Options) -> Result<Output, Failed> {
+    convert_styled(input, options, true)
+}
+
+fn convert_styled(input: &[u8], options: &Options, pretty: bool) -> Result<Output, Failed> {
     let book = reader::read(input).map_err(|e| Failed {
         errors: vec![e],
         warnings: Vec::new(),
@@ -83,7 +90,7 @@ pub fn convert(input: &[u8], options: &Options) -> Result<Output, Failed> {
     if !errors.is_empty() {
         return Err(Failed { errors, warnings });
     }
-    match xform::write(&form, options.pretty_print) {
+    match xform::write(&form, pretty) {
         Ok((written, more_warnings)) => {
             warnings.extend(more_warnings);
             let form_id = form.settings.id_string.clone().unwrap_or(fallback);

@@ -156,6 +156,15 @@ impl Record {
 /// pyxform's "clean text values": smart quotes become plain ones, and on the survey
 /// sheet runs of spaces collapse to one.
 fn clean(value: &str, cleaning: Cleaning) -> String {
+    let smart = |c: char| matches!(c, '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}');
+    if !value.contains(smart) {
+        let trimmed = value.trim();
+        return if cleaning.collapse_spaces {
+            collapse(trimmed)
+        } else {
+            trimmed.to_string()
+        };
+    }
     let mut out: String = value
         .chars()
         .map(|c| match c {
@@ -173,6 +182,9 @@ fn clean(value: &str, cleaning: Cleaning) -> String {
 }
 
 fn collapse(s: &str) -> String {
+    if !s.contains("  ") {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut last_space = false;
     for c in s.chars() {

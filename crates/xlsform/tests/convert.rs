@@ -49,7 +49,6 @@ fn the_form_name_option_gives_the_default_form_id_and_title() {
         b"| survey |\n| | type | name | label |\n| | text | a | A |\n",
         &Options {
             form_name: Some("clm_visit".into()),
-            ..Options::default()
         },
     )
     .unwrap();
@@ -513,6 +512,48 @@ fn a_select_from_a_repeat_inside_that_repeat_names_the_repeat_relatively() {
 fn an_xls_sheet_claiming_billions_of_cells_is_refused_before_any_allocation() {
     let failed = convert(
         include_bytes!("fixtures/fuzz-xls-huge-dimensions.xls"),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        failed.errors[0].problem,
+        Problem::UnreadableWorkbook { .. }
+    ));
+}
+
+#[test]
+fn a_plain_column_after_a_translated_one_replaces_it_as_in_pyxform() {
+    let out = ok(
+        "| survey |\n| | type | name | label | hint::English (en) | hint |\n| | text | a | A | Translated | Plain |\n",
+    );
+    assert!(out.xform.contains("<hint>Plain</hint>"), "{}", out.xform);
+    assert!(!out.xform.contains("Translated"));
+}
+
+#[test]
+fn all_selects_of_a_table_list_must_share_one_list() {
+    let failed = fails(
+        "| survey |\n| | type | name | label | appearance |\n| | begin_group | t | T | table-list |\n| | select_one a | x | X | |\n| | select_one b | y | Y | |\n| | end_group | | | |\n| choices |\n| | list_name | name | label |\n| | a | 1 | One |\n| | b | 2 | Two |\n",
+    );
+    assert!(
+        matches!(&failed.errors[0].problem, Problem::TableListMismatch { expected, found } if expected == "a" && found == "b")
+    );
+}
+
+#[test]
+fn a_range_with_a_tick_labelset_shows_its_labels_from_the_list() {
+    let out = ok(
+        "| survey |\n| | type | name | label | parameters |\n| | range | r | R | start=0 end=10 step=5 tick_labelset=t tick_interval=5 |\n| choices |\n| | list_name | name | label |\n| | t | 0 | Low |\n| | t | 10 | High |\n",
+    );
+    assert!(out.xform.contains("<range ref=\"/data/r\" start=\"0\" end=\"10\" step=\"5\" odk:tick-interval=\"5\"><label>R</label><itemset nodeset=\"instance('t')/root/item\"><value ref=\"name\"/><label ref=\"label\"/></itemset></range>"), "{}", out.xform);
+}
+
+/// Found by fuzzing: calamine indexes past a slice while reading a defined name
+/// (`parse_lbl`). The panic is contained and reported as an unreadable workbook.
+#[test]
+fn a_panic_inside_the_spreadsheet_library_becomes_an_unreadable_workbook_error() {
+    let failed = convert(
+        include_bytes!("fixtures/fuzz-xls-calamine-panic.xls"),
         &Options::default(),
     )
     .unwrap_err();

@@ -67,6 +67,8 @@ pub fn text(problem: &Problem) -> String {
         EntitiesInRepeatUnsupported => "Entities created from a repeat (the `repeat` column) are not supported yet. Create one entity per submission: move the questions out of the repeat and clear the `repeat` column.".into(),
         ImageWithoutMaxPixels => "Photos are sent at full size. Add `max-pixels=1024` (or another size) in `parameters` to send faster and save storage.".into(),
         DeprecatedMetadata { type_name } => format!("`{type_name}` works only in old Collect versions on Android before 11; newer phones leave it empty."),
+        TableListMismatch { expected, found } => format!("All selects in a table-list group must use one list: this one uses `{found}`, the first used `{expected}`."),
+        TableListWithChoiceFilter => "A table-list group cannot filter its choices. Remove the choice_filter or the table-list appearance.".into(),
         EntitiesMultipleRows => "The entities sheet has more than one row. Only one entity list per form is supported.".into(),
         EntityLabelMissing => "A new entity needs a label. Fill in the `label` column of the entities sheet.".into(),
         EntityCreateUpdateConflict => "An entity update needs an `entity_id`. Fill it in, or remove `update_if`.".into(),

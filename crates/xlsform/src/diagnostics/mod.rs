@@ -88,6 +88,15 @@ impl Diagnostic {
         &self.problem
     }
 
+    /// The same as [`Diagnostic::problem`]: the kind of problem with its data.
+    pub fn kind(&self) -> &Problem {
+        &self.problem
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
     /// The full sentence: where, what, and what to change.
     pub fn message(&self, lang: Lang) -> String {
         let text = match lang {

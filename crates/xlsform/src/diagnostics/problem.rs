@@ -172,6 +172,11 @@ pub enum Problem {
     // Entities.
     EntitiesListNameMissing,
     EntitiesMultipleRows,
+    TableListMismatch {
+        expected: String,
+        found: String,
+    },
+    TableListWithChoiceFilter,
     ImageWithoutMaxPixels,
     DeprecatedMetadata {
         type_name: String,

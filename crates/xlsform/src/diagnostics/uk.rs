@@ -67,6 +67,8 @@ pub fn text(problem: &Problem) -> String {
         EntitiesInRepeatUnsupported => "Сутності з повторюваної групи (стовпець `repeat`) поки не підтримуються. Створюйте одну сутність на відповідь: винесіть питання з повторюваної групи й очистьте стовпець `repeat`.".into(),
         ImageWithoutMaxPixels => "Фото надсилаються в повному розмірі. Додайте `max-pixels=1024` (або інший розмір) у `parameters`, щоб надсилати швидше й заощадити місце.".into(),
         DeprecatedMetadata { type_name } => format!("`{type_name}` працює лише в старих версіях Collect на Android до 11; новіші телефони залишають його порожнім."),
+        TableListMismatch { expected, found } => format!("Усі питання вибору в групі table-list мають використовувати один список: це використовує `{found}`, перше — `{expected}`."),
+        TableListWithChoiceFilter => "Група table-list не може фільтрувати варіанти. Приберіть choice_filter або вигляд table-list.".into(),
         EntitiesMultipleRows => "На аркуші entities більше одного рядка. Підтримується лише один список сутностей на форму.".into(),
         EntityLabelMissing => "Новій сутності потрібен підпис. Заповніть стовпець `label` аркуша entities.".into(),
         EntityCreateUpdateConflict => "Для оновлення сутності потрібен `entity_id`. Заповніть його або приберіть `update_if`.".into(),

@@ -152,6 +152,11 @@ fn build_inner(
         settings,
         entity,
         itemsets_csv,
+        paths: Vec::new(),
+    })
+    .map(|mut form| {
+        form.index_paths();
+        form
     })
 }
 

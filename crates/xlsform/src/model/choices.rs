@@ -113,7 +113,7 @@ fn read_choice(table: &Table, record: &Record, name: &str) -> Choice {
         let key = &table.header(*h).key;
         match key[0].as_str() {
             "list_name" | "name" => {}
-            "label" => label.entries.push((key.get(1).cloned(), value.clone())),
+            "label" => super::fields::push_translation(&mut label, key.get(1).cloned(), value),
             "media" if key.len() >= 2 => {
                 let kind = key[1].clone();
                 let lang = key.get(2).cloned();

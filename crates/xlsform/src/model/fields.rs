@@ -27,9 +27,9 @@ pub fn fill(
         let key = &header.key;
         let lang = |i: usize| key.get(i).cloned();
         match key[0].as_str() {
-            "label" => node.label.entries.push((lang(1), value.clone())),
-            "hint" => node.hint.entries.push((lang(1), value.clone())),
-            "guidance_hint" => node.guidance_hint.entries.push((lang(1), value.clone())),
+            "label" => push_translation(&mut node.label, lang(1), value),
+            "hint" => push_translation(&mut node.hint, lang(1), value),
+            "guidance_hint" => push_translation(&mut node.guidance_hint, lang(1), value),
             "media" if key.len() >= 2 => push_text(&mut node.media, &key[1], lang(2), value),
             "bind" if key.len() >= 2 => {
                 let attr = key[1].clone();
@@ -95,6 +95,16 @@ pub fn fill(
         }
     }
     problem
+}
+
+/// A column without a language replaces what the row had so far, as pyxform's
+/// row reading does (a later `label` overwrites an earlier `label::English`);
+/// one with a language joins them.
+pub fn push_translation(text: &mut Text, lang: Option<String>, value: &str) {
+    if lang.is_none() {
+        text.entries.clear();
+    }
+    text.entries.push((lang, value.to_string()));
 }
 
 fn push_text(texts: &mut Vec<(String, Text)>, kind: &str, lang: Option<String>, value: &str) {

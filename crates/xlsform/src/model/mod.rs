@@ -157,11 +157,27 @@ pub struct Form {
     pub entity: Option<Entity>,
     /// The external_choices sheet as `itemsets.csv`, when there is one.
     pub itemsets_csv: Option<String>,
+    /// Each node's absolute path, filled by `index_paths` once the tree is final.
+    pub paths: Vec<String>,
 }
 
 impl Form {
     /// The absolute path of a node, such as `/data/group/question`.
     pub fn path(&self, index: usize) -> String {
+        match self.paths.get(index) {
+            Some(p) if self.paths.len() == self.nodes.len() => p.clone(),
+            _ => self.compute_path(index),
+        }
+    }
+
+    /// Computes every node's path once, so that writing does not rebuild them.
+    pub fn index_paths(&mut self) {
+        self.paths = (0..self.nodes.len())
+            .map(|i| self.compute_path(i))
+            .collect();
+    }
+
+    fn compute_path(&self, index: usize) -> String {
         let mut names = Vec::new();
         let mut current = Some(index);
         while let Some(i) = current {

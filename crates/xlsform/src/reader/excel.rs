@@ -17,7 +17,7 @@ use crate::diagnostics::{Diagnostic, Problem};
 const MAX_BLANK_ROWS: u32 = 60;
 /// Columns past this are ignored; pyxform stops after 20 blank header cells.
 const MAX_COLUMNS: u32 = 1024;
-/// The most non-empty cells read from one workbook. The 680-row benchmark form has
+/// The most non-empty cells read from one sheet. The 680-row benchmark form has
 /// about 10 000; a compressed sheet could otherwise expand without bound.
 const MAX_CELLS: usize = 5_000_000;
 

@@ -112,6 +112,11 @@ impl El {
 }
 
 fn escape(text: &str, attribute: bool, out: &mut String) {
+    let special = |b: &u8| matches!(b, b'&' | b'<' | b'>') || (attribute && *b == b'"');
+    if !text.as_bytes().iter().any(special) {
+        out.push_str(text);
+        return;
+    }
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
