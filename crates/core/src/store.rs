@@ -34,4 +34,11 @@ pub trait Store:
     fn backend_name(&self) -> &'static str;
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+    /// Writes a transaction-consistent copy of the whole database into the empty
+    /// directory `dir`, while the server keeps running; returns the files written,
+    /// relative to `dir`, in the order a restore reads them.
+    async fn export_snapshot(&self, dir: &std::path::Path) -> Result<Vec<String>, StoreError>;
+    /// The highest migration applied, so a restore can refuse a copy made by a
+    /// different version of Kolo.
+    async fn schema_version(&self) -> Result<i64, StoreError>;
 }

@@ -40,6 +40,27 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Write an encrypted backup of the running installation: a consistent copy of
+    /// the database, attachments, keys and audit head. Encrypted with
+    /// KOLO_BACKUP_PASSPHRASE when set, else with keys/backup.key.
+    Backup {
+        /// The backup file to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Verify a backup whole, then restore it into an empty data directory (and,
+    /// for PostgreSQL, an empty database given by --database-url).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// The backup key file, for a backup made without a passphrase.
+        #[arg(long)]
+        backup_key: Option<PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// XLSForm tools.
     Xlsform {
         #[command(subcommand)]
@@ -151,6 +172,14 @@ enum AdminCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Copy keys/backup.key to a file, to keep it away from the server: backups
+    /// made without a passphrase need it to be restored elsewhere.
+    ExportBackupKey {
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -192,7 +221,18 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => ServerCommand::Serve(args),
         Command::Demo(args) => ServerCommand::Demo(args),
         Command::Admin { command } => ServerCommand::Admin(command),
+        Command::Backup { out, data } => ServerCommand::Backup { out, data },
+        Command::Restore {
+            file,
+            backup_key,
+            data,
+        } => ServerCommand::Restore {
+            file,
+            backup_key,
+            data,
+        },
     };
+
     init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -232,6 +272,15 @@ enum ServerCommand {
     Serve(ServeArgs),
     Demo(ServeArgs),
     Admin(AdminCommand),
+    Backup {
+        out: PathBuf,
+        data: DataArgs,
+    },
+    Restore {
+        file: PathBuf,
+        backup_key: Option<PathBuf>,
+        data: DataArgs,
+    },
 }
 
 async fn run(command: ServerCommand) -> anyhow::Result<()> {
@@ -239,7 +288,60 @@ async fn run(command: ServerCommand) -> anyhow::Result<()> {
         ServerCommand::Serve(args) => serve(args.config()).await,
         ServerCommand::Demo(args) => run_demo(args.config()).await,
         ServerCommand::Admin(command) => run_admin(command).await,
+        ServerCommand::Backup { out, data } => {
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            let passphrase = backup_passphrase();
+            let summary =
+                crate::backup::create_backup(&*store, &vault, &data.data, &out, passphrase).await?;
+            println!(
+                "Backup written to {}: {} entries, {} bytes, encrypted with {}.",
+                out.display(),
+                summary.entries,
+                summary.bytes,
+                if summary.with_passphrase {
+                    "KOLO_BACKUP_PASSPHRASE"
+                } else {
+                    "keys/backup.key (keep a copy of it elsewhere)"
+                }
+            );
+            Ok(())
+        }
+        ServerCommand::Restore {
+            file,
+            backup_key,
+            data,
+        } => {
+            let secret = match (backup_passphrase(), backup_key) {
+                (Some(passphrase), _) => Some(crate::backup::restore::RestoreSecret::Passphrase(
+                    passphrase,
+                )),
+                (None, Some(path)) => Some(crate::backup::restore::RestoreSecret::KeyFile(path)),
+                (None, None) => None,
+            };
+            let summary = crate::backup::restore_backup(
+                &file,
+                secret,
+                &data.data,
+                data.database_url.as_deref(),
+            )
+            .await?;
+            println!(
+                "Restored {} entries into {}; the audit log verifies ({} entries).",
+                summary.entries,
+                data.data.display(),
+                summary.audit_entries
+            );
+            Ok(())
+        }
     }
+}
+
+/// The backup passphrase from `KOLO_BACKUP_PASSPHRASE`, if set.
+fn backup_passphrase() -> Option<vault::SecretString> {
+    std::env::var("KOLO_BACKUP_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(vault::SecretString::new)
 }
 
 async fn serve(config: ServerConfig) -> anyhow::Result<()> {
@@ -372,6 +474,10 @@ async fn run_admin(command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::SetPassphrase { data } => {
             let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
             commands::set_passphrase(&*store, &vault).await
+        }
+        AdminCommand::ExportBackupKey { out, data } => {
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            commands::export_backup_key(&*store, &vault, &out).await
         }
         AdminCommand::RemovePassphrase { data } => {
             let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;

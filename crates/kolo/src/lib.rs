@@ -10,6 +10,7 @@ pub mod api;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod clm;
 pub mod config;

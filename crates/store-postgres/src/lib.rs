@@ -8,8 +8,10 @@ mod rows;
 mod schema;
 pub mod scratch;
 mod settings;
+mod snapshot;
 mod two_factor;
 
+use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -17,6 +19,7 @@ use kolo_core::{Store, StoreError};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 pub use schema::ColumnDescription;
+pub use snapshot::TABLES_FILE;
 
 /// The PostgreSQL store. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
@@ -58,6 +61,14 @@ impl Store for PostgresStore {
             .await
             .map(|_| ())
             .map_err(db_error)
+    }
+
+    async fn export_snapshot(&self, dir: &Path) -> Result<Vec<String>, StoreError> {
+        self.export_into(dir).await
+    }
+
+    async fn schema_version(&self) -> Result<i64, StoreError> {
+        self.migration_version().await
     }
 }
 

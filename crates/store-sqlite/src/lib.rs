@@ -7,6 +7,7 @@ mod audit;
 mod rows;
 mod schema;
 mod settings;
+mod snapshot;
 mod two_factor;
 
 use std::path::Path;
@@ -19,6 +20,7 @@ use sqlx::sqlite::{
 };
 
 pub use schema::ColumnDescription;
+pub use snapshot::SNAPSHOT_FILE;
 
 /// The SQLite store. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
@@ -68,6 +70,14 @@ impl Store for SqliteStore {
             .await
             .map(|_| ())
             .map_err(db_error)
+    }
+
+    async fn export_snapshot(&self, dir: &Path) -> Result<Vec<String>, StoreError> {
+        self.snapshot_into(dir).await
+    }
+
+    async fn schema_version(&self) -> Result<i64, StoreError> {
+        self.migration_version().await
     }
 }
 

@@ -494,7 +494,6 @@ const JAVAROSA: &str = "http://openrosa.org/javarosa";
 fn convert_and_check(form: &Form, markdown: &str) -> Result<String, String> {
     let options = xlsform::Options {
         form_name: Some("data".to_string()),
-        ..xlsform::Options::default()
     };
     let output = xlsform::convert(markdown.as_bytes(), &options)
         .map_err(|failed| format!("a valid generated form was rejected: {failed}\n{markdown}"))?;

@@ -164,6 +164,31 @@ pub async fn remove_passphrase(store: &dyn Store, vault: &Vault) -> anyhow::Resu
     Ok(())
 }
 
+pub async fn export_backup_key(
+    store: &dyn Store,
+    vault: &Vault,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    let key = vault.backup_key()?;
+    key.export(out)
+        .with_context(|| format!("writing {}", out.display()))?;
+    audit(
+        store,
+        vault,
+        "key.backup_key_export",
+        "keys",
+        json!({ "key": key.id() }),
+    )
+    .await?;
+    println!(
+        "Backup key {} written to {}. Store it away from the server (a USB stick in a safe place): \
+         with it, a backup can be restored on a new machine.",
+        key.id(),
+        out.display()
+    );
+    Ok(())
+}
+
 fn change_protection(vault: &Vault, protection: Protection) -> anyhow::Result<()> {
     vault
         .with_ring(|ring| ring.change_protection(protection))

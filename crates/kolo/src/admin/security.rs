@@ -6,9 +6,13 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use kolo_core::auth::{Action, Role, RoleSet, TwoFactorPolicy};
 use kolo_core::org::setting;
+use kolo_core::time::Timestamp;
+use vault::keys::DataKeyState;
+
+use crate::backup::{LAST_BACKUP_SETTING, LastBackup};
 
 use crate::app::AppState;
-use crate::web::{Access, AppError, Page, RequestContext, RouteTable, i18n};
+use crate::web::{Access, AppError, Page, RequestContext, RouteTable, format, i18n};
 
 pub fn routes() -> RouteTable {
     let security = Access::Staff(Action::ManageSecurity);
@@ -29,7 +33,16 @@ struct SecurityPage {
     page: Page,
     roles: Vec<RoleChoice>,
     notice: Option<String>,
+    /// When the last backup was made, and how big it was; `None` if never.
+    last_backup: Option<(String, String)>,
+    /// No backup in the last week (or ever).
+    backup_overdue: bool,
+    passphrase_protected: Option<bool>,
+    data_keys: Vec<(String, String)>,
 }
+
+/// A backup older than this is reported as overdue.
+const BACKUP_DUE_AFTER_SECS: i64 = 7 * 24 * 3600;
 
 async fn render(
     app: &AppState,
@@ -37,6 +50,28 @@ async fn render(
     notice: Option<String>,
 ) -> Result<Html<String>, AppError> {
     let policy = app.two_factor_policy().await?;
+    let last: Option<LastBackup> = app
+        .store
+        .setting(LAST_BACKUP_SETTING)
+        .await?
+        .and_then(|json| serde_json::from_str(&json).ok());
+    let now = Timestamp::now().seconds();
+    let (passphrase_protected, data_keys) = app
+        .vault
+        .with_ring(|ring| {
+            let keys = ring
+                .data_keys()
+                .iter()
+                .map(|k| {
+                    (
+                        k.id.to_string(),
+                        i18n::text(ctx.lang, key_state_message(k.state)),
+                    )
+                })
+                .collect();
+            (Some(ring.is_passphrase_protected()), keys)
+        })
+        .unwrap_or((None, Vec::new()));
     let page = SecurityPage {
         page: Page::new(app, ctx, "security-title"),
         roles: Role::ALL
@@ -48,8 +83,27 @@ async fn render(
             })
             .collect(),
         notice,
+        backup_overdue: last
+            .as_ref()
+            .is_none_or(|b| now - b.at > BACKUP_DUE_AFTER_SECS),
+        last_backup: last.map(|b| {
+            (
+                format::datetime(Timestamp(b.at)),
+                format!("{:.1} MB", b.bytes as f64 / 1e6),
+            )
+        }),
+        passphrase_protected,
+        data_keys,
     };
     Ok(Html(page.render()?))
+}
+
+fn key_state_message(state: DataKeyState) -> &'static str {
+    match state {
+        DataKeyState::Active => "security-key-active",
+        DataKeyState::Retiring => "security-key-retiring",
+        DataKeyState::Retired => "security-key-retired",
+    }
 }
 
 async fn security_page(

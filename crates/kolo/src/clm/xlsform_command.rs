@@ -34,7 +34,6 @@ pub fn run(request: &ConvertRequest) -> ExitCode {
             .input
             .file_stem()
             .map(|stem| stem.to_string_lossy().into_owned()),
-        ..Options::default()
     };
     match xlsform::convert(&bytes, &options) {
         Ok(converted) => {

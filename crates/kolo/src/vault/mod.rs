@@ -6,7 +6,7 @@ mod web;
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
-use vault::keys::{KeyDirStatus, LoadedKeys, LockedKeyRing, Protection, ServerKey};
+use vault::keys::{BackupKey, KeyDirStatus, LoadedKeys, LockedKeyRing, Protection, ServerKey};
 use vault::{FieldCipher, KeyError, KeyRing, SecretString};
 
 pub use web::routes;
@@ -35,6 +35,8 @@ pub struct VaultLocked;
 pub struct Vault {
     data_dir: PathBuf,
     server_key: ServerKey,
+    backup_key: BackupKey,
+
     keys: RwLock<Keys>,
 }
 
@@ -51,13 +53,15 @@ impl Vault {
                 LoadedKeys::Locked(locked) => Keys::Locked(locked),
             },
         };
-        let server_key = match &keys {
-            Keys::Open(ring) => ring.server_key().clone(),
-            Keys::Locked(locked) => locked.server_key().clone(),
+        let (server_key, backup_key) = match &keys {
+            Keys::Open(ring) => (ring.server_key().clone(), ring.backup_key().clone()),
+            Keys::Locked(locked) => (locked.server_key().clone(), locked.backup_key().clone()),
         };
         Ok(Vault {
             data_dir: data_dir.to_owned(),
             server_key,
+            backup_key,
+
             keys: RwLock::new(keys),
         })
     }
@@ -107,6 +111,11 @@ impl Vault {
     /// The key that works while locked: the audit head's MAC, recovery codes, TOTP secrets.
     pub fn server_key(&self) -> &ServerKey {
         &self.server_key
+    }
+
+    /// The key that encrypts backups made without a passphrase.
+    pub fn backup_key(&self) -> Result<BackupKey, KeyError> {
+        Ok(self.backup_key.clone())
     }
 
     pub fn audit_head_path(&self) -> PathBuf {

@@ -9,4 +9,5 @@ mod login;
 mod pages;
 mod permissions;
 mod schema;
+mod security;
 mod two_factor;

@@ -32,7 +32,6 @@ pub fn run(case: &Case) -> Outcome {
     };
     let options = Options {
         form_name: Some("data".to_string()),
-        ..Options::default()
     };
     match catch_unwind(AssertUnwindSafe(|| xlsform::convert(&input, &options))) {
         Ok(Ok(output)) => Outcome::Converted(output),
