@@ -35,4 +35,22 @@ pub trait AuditStore: Send + Sync {
     /// Up to `limit` entries after `after_seq`, in sequence order, to walk the chain.
     async fn audit_chain(&self, after_seq: u64, limit: u32)
     -> Result<Vec<StoredEntry>, StoreError>;
+    /// Deletes entries written before `before_ms`, keeping the last deleted
+    /// entry's sequence number and hash as the checkpoint the chain is verified
+    /// from; returns how many went. In one transaction.
+    async fn prune_audit(&self, before_ms: i64) -> Result<u64, StoreError>;
+    /// Where verification starts after pruning (the empty head if never pruned).
+    async fn audit_checkpoint(&self) -> Result<ChainHead, StoreError>;
+}
+
+/// The setting that keeps the checkpoint left by pruning: `SEQ:HASH`.
+pub const CHECKPOINT_SETTING: &str = "audit.checkpoint";
+
+/// Reads a stored checkpoint.
+pub fn parse_checkpoint(value: &str) -> Option<ChainHead> {
+    let (seq, hash) = value.split_once(':')?;
+    Some(ChainHead {
+        seq: seq.parse().ok()?,
+        hash: vault::audit::ChainHash::from_hex(hash)?,
+    })
 }

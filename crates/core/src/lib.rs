@@ -10,6 +10,7 @@ pub mod auth;
 pub mod ids;
 pub mod lang;
 pub mod org;
+pub mod retention;
 pub mod store;
 pub mod time;
 

@@ -265,6 +265,16 @@ async fn upkeep(state: AppState) {
     let mut round: u64 = 0;
     loop {
         tick.tick().await;
+        // Once a day (every 2,880 rounds of 30 s), starting a minute after start.
+        if round % 2_880 == 2 {
+            match crate::retention::apply(&*state.store, &state.vault, Timestamp::now()).await {
+                Ok(report) => {
+                    tracing::info!(audit_entries = report.audit_entries, "retention applied")
+                }
+                Err(error) => tracing::error!(%error, "the retention job failed"),
+            }
+        }
+
         state.refresh_org().await;
         // A `kolo admin` command may have added or retired a data key.
         if let Err(error) = state.vault.reload() {

@@ -172,7 +172,13 @@ enum AdminCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Apply the retention rules now (the server also does it once a day).
+    ApplyRetention {
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Copy keys/backup.key to a file, to keep it away from the server: backups
+
     /// made without a passphrase need it to be restored elsewhere.
     ExportBackupKey {
         #[arg(long)]
@@ -474,6 +480,16 @@ async fn run_admin(command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::SetPassphrase { data } => {
             let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
             commands::set_passphrase(&*store, &vault).await
+        }
+        AdminCommand::ApplyRetention { data } => {
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            let report =
+                crate::retention::apply(&*store, &vault, kolo_core::time::Timestamp::now()).await?;
+            println!(
+                "Retention applied: {} audit entries erased.",
+                report.audit_entries
+            );
+            Ok(())
         }
         AdminCommand::ExportBackupKey { out, data } => {
             let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;

@@ -16,6 +16,7 @@ pub mod clm;
 pub mod config;
 pub mod dashboard;
 pub mod demo;
+pub mod retention;
 pub mod storage;
 pub mod vault;
 pub mod web;

@@ -2,7 +2,10 @@
 
 use async_trait::async_trait;
 use kolo_core::StoreError;
-use kolo_core::audit::{AuditDetails, AuditFilter, AuditStore, ChainHead, NewEntry, StoredEntry};
+use kolo_core::audit::{
+    AuditDetails, AuditFilter, AuditStore, CHECKPOINT_SETTING, ChainHead, NewEntry, StoredEntry,
+    parse_checkpoint,
+};
 use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Row};
 use vault::audit::{ChainHash, Entry};
@@ -105,6 +108,53 @@ impl AuditStore for PostgresStore {
         .await
         .map_err(db_error)?;
         Ok(rows.iter().map(entry_from_row).collect())
+    }
+    async fn prune_audit(&self, before_ms: i64) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let last = sqlx::query(
+            "SELECT seq, hash FROM audit_log WHERE at_ms < $1 ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(before_ms)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let Some(last) = last else {
+            return Ok(0);
+        };
+        let seq: i64 = last.try_get("seq").map_err(db_error)?;
+        let hash: String = last.try_get("hash").map_err(db_error)?;
+        let deleted = sqlx::query("DELETE FROM audit_log WHERE seq <= $1")
+            .bind(seq)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .rows_affected();
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ($1, $2) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(CHECKPOINT_SETTING)
+        .bind(format!("{seq}:{hash}"))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(deleted)
+    }
+
+    async fn audit_checkpoint(&self) -> Result<ChainHead, StoreError> {
+        let value: Option<String> =
+            sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+                .bind(CHECKPOINT_SETTING)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        match value {
+            None => Ok(ChainHead::EMPTY),
+            Some(value) => parse_checkpoint(&value).ok_or_else(|| {
+                StoreError::Corrupt("the audit checkpoint setting is not SEQ:HASH".into())
+            }),
+        }
     }
 }
 

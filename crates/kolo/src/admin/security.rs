@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use kolo_core::auth::{Action, Role, RoleSet, TwoFactorPolicy};
 use kolo_core::org::setting;
+use kolo_core::retention::{self, DataClass};
 use kolo_core::time::Timestamp;
 use vault::keys::DataKeyState;
 
@@ -19,6 +20,7 @@ pub fn routes() -> RouteTable {
     RouteTable::new()
         .get("/admin/security", security, security_page)
         .post("/admin/security/two-factor", security, save_two_factor)
+        .post("/admin/security/retention", security, save_retention)
 }
 
 struct RoleChoice {
@@ -39,6 +41,8 @@ struct SecurityPage {
     backup_overdue: bool,
     passphrase_protected: Option<bool>,
     data_keys: Vec<(String, String)>,
+    /// Each class of data: its setting name, its name for people, months kept.
+    retention: Vec<(&'static str, String, u32)>,
 }
 
 /// A backup older than this is reported as overdue.
@@ -72,7 +76,19 @@ async fn render(
             (Some(ring.is_passphrase_protected()), keys)
         })
         .unwrap_or((None, Vec::new()));
+    let retention = crate::retention::rules(&*app.store)
+        .await?
+        .into_iter()
+        .map(|(class, months)| {
+            (
+                class.as_str(),
+                i18n::text(ctx.lang, class.message_id()),
+                months,
+            )
+        })
+        .collect();
     let page = SecurityPage {
+        retention,
         page: Page::new(app, ctx, "security-title"),
         roles: Role::ALL
             .iter()
@@ -134,6 +150,47 @@ async fn save_two_factor(
         "security.two_factor_roles",
         "settings",
         serde_json::json!({ "roles": roles }),
+    )
+    .await?;
+    let notice = Some(i18n::text(ctx.lang, "security-saved"));
+    Ok(render(&app, &ctx, notice).await?.into_response())
+}
+
+/// Saves the months each class of data is kept. Every value must be a whole
+/// number of months in range, or nothing is saved.
+async fn save_retention(
+    State(app): State<AppState>,
+    ctx: RequestContext,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let mut chosen = Vec::new();
+    for class in DataClass::ALL {
+        let value = pairs
+            .iter()
+            .find(|(k, _)| k == class.as_str())
+            .map(|(_, v)| v.trim())
+            .unwrap_or_default();
+        let months = value
+            .parse::<u32>()
+            .ok()
+            .filter(|m| retention::MONTHS.contains(m))
+            .ok_or(AppError::BadRequest("security-retention-invalid"))?;
+        chosen.push((class, months));
+    }
+    for (class, months) in &chosen {
+        app.store
+            .set_setting(class.setting(), &months.to_string())
+            .await?;
+    }
+    let details: serde_json::Map<String, serde_json::Value> = chosen
+        .iter()
+        .map(|(c, m)| (c.as_str().to_owned(), (*m).into()))
+        .collect();
+    app.audit(
+        &ctx,
+        "security.retention",
+        "settings",
+        serde_json::Value::Object(details),
     )
     .await?;
     let notice = Some(i18n::text(ctx.lang, "security-saved"));

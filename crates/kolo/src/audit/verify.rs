@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use kolo_core::Store;
-use kolo_core::audit::{ChainHead, StoredEntry};
+use kolo_core::audit::StoredEntry;
 use vault::audit::{BrokenLink, HeadError, read_head, verify_chain_with_head};
 
 use crate::vault::Vault;
@@ -28,10 +28,13 @@ pub enum VerifyOutcome {
 }
 
 pub async fn verify_audit(store: Arc<dyn Store>, vault: &Vault) -> anyhow::Result<VerifyOutcome> {
+    // Retention may have deleted the oldest entries: the chain then starts after
+    // the checkpoint kept in their place.
+    let start = store.audit_checkpoint().await?;
     let recorded = match read_head(&vault.audit_head_path(), vault.server_key()) {
         Ok(head) => head,
-        Err(HeadError::Missing { .. }) if store.audit_chain(0, 1).await?.is_empty() => {
-            ChainHead::EMPTY
+        Err(HeadError::Missing { .. }) if store.audit_chain(start.seq, 1).await?.is_empty() => {
+            start
         }
         Err(error) => return Ok(VerifyOutcome::HeadFile(error.to_string())),
     };
@@ -39,7 +42,8 @@ pub async fn verify_audit(store: Arc<dyn Store>, vault: &Vault) -> anyhow::Resul
     // verifier, which walks them as one iterator.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<StoredEntry>(PAGE as usize);
     let reader = tokio::spawn(async move {
-        let mut after = 0;
+        let mut after = start.seq;
+
         loop {
             let page = store.audit_chain(after, PAGE).await?;
             let Some(last) = page.last() else { break };
@@ -55,7 +59,7 @@ pub async fn verify_audit(store: Arc<dyn Store>, vault: &Vault) -> anyhow::Resul
     let verified = tokio::task::spawn_blocking(move || {
         let mut count = 0u64;
         let entries = receiver.into_iter().inspect(|_| count += 1);
-        verify_chain_with_head(ChainHead::EMPTY, recorded, entries).map(|v| (v, count))
+        verify_chain_with_head(start, recorded, entries).map(|v| (v, count))
     })
     .await?;
     reader.await??;

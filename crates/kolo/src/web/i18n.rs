@@ -144,6 +144,12 @@ mod tests {
             .collect();
         ids.extend(Oblast::ALL.iter().map(|o| o.message_id()));
         ids.extend(
+            kolo_core::retention::DataClass::ALL
+                .iter()
+                .map(|c| c.message_id().to_owned()),
+        );
+
+        ids.extend(
             [
                 PasswordProblem::TooShort,
                 PasswordProblem::TooLong,

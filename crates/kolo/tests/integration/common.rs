@@ -23,6 +23,8 @@ pub const PASSWORD: &str = "a long test passphrase";
 pub struct TestApp {
     pub base: String,
     pub store: Arc<dyn Store>,
+    pub vault: Arc<Vault>,
+
     /// The data directory, deleted when the test ends.
     _data: TempDir,
     server: Option<RunningServer>,
@@ -76,6 +78,8 @@ impl TestApp {
         TestApp {
             base: format!("http://{}", server.addr),
             store,
+            vault,
+
             _data: data,
             server: Some(server),
             scratch,
