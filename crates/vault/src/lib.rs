@@ -14,7 +14,7 @@
 //!
 //! Invariants: nothing secret is printed by `Debug`/`Display`; no value can be encrypted or
 //! decrypted without an unlocked [`KeyRing`]; a failed read of keys, head file or backup
-//! changes nothing on disk. `SECURITY-NOTES.md` describes the formats and the threat model.
+//! changes nothing on disk. `docs/SECURITY.md` at the workspace root describes the formats and the threat model.
 
 pub mod audit;
 pub mod backup;
