@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod encrypted;
 pub mod ids;
 pub mod lang;
 pub mod org;

@@ -5,6 +5,8 @@ use thiserror::Error;
 
 use crate::audit::AuditStore;
 use crate::auth::{SessionStore, ThrottleStore, TokenStore, TwoFactorStore, UserStore};
+use crate::encrypted::EncryptedValueStore;
+
 use crate::org::SettingsStore;
 
 /// Why a storage call failed. The message never contains the stored values.
@@ -28,7 +30,14 @@ pub enum StoreError {
 /// The whole storage of Kolo: one backend implements every domain's trait.
 #[async_trait]
 pub trait Store:
-    UserStore + SessionStore + TokenStore + ThrottleStore + SettingsStore + AuditStore + TwoFactorStore
+    UserStore
+    + SessionStore
+    + TokenStore
+    + ThrottleStore
+    + SettingsStore
+    + AuditStore
+    + TwoFactorStore
+    + EncryptedValueStore
 {
     /// Which backend this is, for logs and the health check.
     fn backend_name(&self) -> &'static str;

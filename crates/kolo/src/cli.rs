@@ -172,6 +172,19 @@ enum AdminCommand {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Make a new data key and re-encrypt every stored value to it; resumes a
+    /// rotation that was interrupted. Safe while the server runs.
+    RotateKey {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Erase a data key that no stored value uses any more (after rotate-key).
+    RetireKey {
+        /// The key id, e.g. k1.
+        key: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Apply the retention rules now (the server also does it once a day).
     ApplyRetention {
         #[command(flatten)]
@@ -480,6 +493,28 @@ async fn run_admin(command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::SetPassphrase { data } => {
             let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
             commands::set_passphrase(&*store, &vault).await
+        }
+        AdminCommand::RotateKey { data } => {
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            let report = crate::vault::rotation::rotate(&*store, &vault).await?;
+            println!(
+                "{} rotation to {}: {} values re-encrypted. The old key can now be retired with `kolo admin retire-key`.",
+                if report.resumed {
+                    "Resumed and finished the"
+                } else {
+                    "Finished the"
+                },
+                report.to,
+                report.reencrypted
+            );
+            Ok(())
+        }
+        AdminCommand::RetireKey { key, data } => {
+            let key: vault::KeyId = key.parse()?;
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            crate::vault::rotation::retire(&*store, &vault, key).await?;
+            println!("Data key {key} is retired and erased.");
+            Ok(())
         }
         AdminCommand::ApplyRetention { data } => {
             let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;

@@ -673,3 +673,47 @@ async fn missing_or_damaged_key_files_stop_the_server_naming_the_file_and_touchi
     );
     assert!(!keys.join("master.key.tmp").exists());
 }
+
+#[tokio::test]
+async fn a_key_rotation_makes_a_new_active_key_and_the_old_one_can_then_be_retired() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let created = run(
+        &[
+            "admin",
+            "create-user",
+            "iryna",
+            "--role",
+            "admin",
+            "--data",
+            data,
+        ],
+        &[("KOLO_PASSWORD", "a passphrase for the test")],
+    );
+    assert!(created.status.success());
+    let early_retire = run(&["admin", "retire-key", "k1", "--data", data], &[]);
+    assert_eq!(
+        early_retire.status.code(),
+        Some(1),
+        "the only, active key cannot be retired"
+    );
+    assert!(String::from_utf8_lossy(&early_retire.stderr).contains("active key"));
+
+    let rotated = run(&["admin", "rotate-key", "--data", data], &[]);
+    assert!(
+        rotated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rotated.stderr)
+    );
+    assert!(String::from_utf8_lossy(&rotated.stdout).contains("rotation to k2"));
+    let retired = run(&["admin", "retire-key", "k1", "--data", data], &[]);
+    assert!(
+        retired.status.success(),
+        "{}",
+        String::from_utf8_lossy(&retired.stderr)
+    );
+    let twice = run(&["admin", "retire-key", "k1", "--data", data], &[]);
+    assert_eq!(twice.status.code(), Some(1));
+    let audit = run(&["admin", "verify-audit", "--data", data], &[]);
+    assert!(audit.status.success());
+}

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod encrypted;
 mod rows;
 mod schema;
 mod settings;

@@ -1,13 +1,14 @@
 //! The server's keys: loaded (or created on first start) from `DATA/keys/`, and
 //! locked until an admin gives the passphrase when the master key is sealed by one.
 
+pub mod rotation;
 mod web;
 
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
 use vault::keys::{BackupKey, KeyDirStatus, LoadedKeys, LockedKeyRing, Protection, ServerKey};
-use vault::{FieldCipher, KeyError, KeyRing, SecretString};
+use vault::{FieldCipher, FieldContext, FieldError, KeyError, KeyRing, SecretString};
 
 pub use web::routes;
 
@@ -27,7 +28,19 @@ enum Keys {
     Open(KeyRing),
 }
 
+/// Why a stored value could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum DecryptError {
+    #[error(transparent)]
+    Locked(#[from] VaultLocked),
+    #[error(transparent)]
+    Keys(#[from] KeyError),
+    #[error(transparent)]
+    Field(#[from] FieldError),
+}
+
 /// A sealed vault refused an operation that needs the data keys.
+
 #[derive(Debug, thiserror::Error)]
 #[error("the server is locked: an administrator must unlock it with the passphrase")]
 pub struct VaultLocked;
@@ -100,7 +113,29 @@ impl Vault {
         }
     }
 
+    /// Decrypts a text field. A value under a key this process has not loaded yet
+    /// (a rotation started by `kolo admin rotate-key`) makes it read the keys again.
+    pub fn decrypt_string(
+        &self,
+        value: &[u8],
+        context: &FieldContext,
+    ) -> Result<SecretString, DecryptError> {
+        match self.cipher()?.decrypt_string(value, context) {
+            Err(FieldError::UnknownKey(_)) => {
+                self.reload()?;
+                Ok(self.cipher()?.decrypt_string(value, context)?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Encrypts a text field with the active data key.
+    pub fn encrypt_str(&self, value: &str, context: &FieldContext) -> Result<Vec<u8>, VaultLocked> {
+        Ok(self.cipher()?.encrypt_str(value, context))
+    }
+
     /// Runs `f` on the open key ring (rotation, blind indexes, protection changes).
+
     pub fn with_ring<R>(&self, f: impl FnOnce(&mut KeyRing) -> R) -> Result<R, VaultLocked> {
         match &mut *self.write() {
             Keys::Open(ring) => Ok(f(ring)),

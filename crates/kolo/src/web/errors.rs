@@ -125,6 +125,15 @@ impl From<crate::audit::AuditError> for AppError {
     }
 }
 
+impl From<crate::vault::DecryptError> for AppError {
+    fn from(error: crate::vault::DecryptError) -> Self {
+        match error {
+            crate::vault::DecryptError::Locked(_) => AppError::Locked,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<crate::vault::VaultLocked> for AppError {
     fn from(_: crate::vault::VaultLocked) -> Self {
         AppError::Locked

@@ -1,0 +1,41 @@
+//! Every column that holds values encrypted with the data keys, so key rotation
+//! can find them all. A domain that adds an encrypted column lists it here.
+//!
+//! The row's identifier is always the `id` column, and is part of each value's
+//! associated data (`FieldContext::new(table, column, id)`).
+
+use async_trait::async_trait;
+
+use crate::store::StoreError;
+
+/// A column of encrypted values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EncryptedColumn {
+    pub table: &'static str,
+    pub column: &'static str,
+}
+
+/// Every encrypted column of Kolo's schema.
+pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[];
+
+/// Reading and replacing encrypted values by column, for key rotation. Table and
+/// column names come only from `ENCRYPTED_COLUMNS`, never from input.
+#[async_trait]
+pub trait EncryptedValueStore: Send + Sync {
+    /// Up to `limit` non-null values with ids after `after_id`, in id order.
+    async fn encrypted_values(
+        &self,
+        column: &EncryptedColumn,
+        after_id: &str,
+        limit: u32,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
+    /// Replaces a value only if it still holds `old` (another writer may have
+    /// changed it meanwhile); `false` when it did not.
+    async fn replace_encrypted_value(
+        &self,
+        column: &EncryptedColumn,
+        id: &str,
+        old: &[u8],
+        new: &[u8],
+    ) -> Result<bool, StoreError>;
+}

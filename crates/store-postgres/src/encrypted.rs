@@ -1,0 +1,75 @@
+//! Encrypted values by column, for key rotation.
+
+use async_trait::async_trait;
+use kolo_core::StoreError;
+use kolo_core::encrypted::{ENCRYPTED_COLUMNS, EncryptedColumn, EncryptedValueStore};
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::{PostgresStore, db_error};
+
+/// The column as listed in the registry: names are trusted only from there.
+fn registered(column: &EncryptedColumn) -> Result<&'static EncryptedColumn, StoreError> {
+    ENCRYPTED_COLUMNS
+        .iter()
+        .find(|c| *c == column)
+        .ok_or_else(|| {
+            StoreError::Database(format!(
+                "{}.{} is not a registered encrypted column",
+                column.table, column.column
+            ))
+        })
+}
+
+#[async_trait]
+impl EncryptedValueStore for PostgresStore {
+    async fn encrypted_values(
+        &self,
+        column: &EncryptedColumn,
+        after_id: &str,
+        limit: u32,
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let c = registered(column)?;
+        let sql = format!(
+            "SELECT id, {col} AS value FROM {table} WHERE {col} IS NOT NULL AND id > $1 ORDER BY id LIMIT $2",
+            col = c.column,
+            table = c.table
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(after_id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("id").map_err(db_error)?,
+                    row.try_get("value").map_err(db_error)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn replace_encrypted_value(
+        &self,
+        column: &EncryptedColumn,
+        id: &str,
+        old: &[u8],
+        new: &[u8],
+    ) -> Result<bool, StoreError> {
+        let c = registered(column)?;
+        let sql = format!(
+            "UPDATE {table} SET {col} = $3 WHERE id = $1 AND {col} = $2",
+            col = c.column,
+            table = c.table
+        );
+        let result = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .bind(old)
+            .bind(new)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(result.rows_affected() == 1)
+    }
+}
