@@ -135,7 +135,6 @@ impl Vault {
     }
 
     /// Runs `f` on the open key ring (rotation, blind indexes, protection changes).
-
     pub fn with_ring<R>(&self, f: impl FnOnce(&mut KeyRing) -> R) -> Result<R, VaultLocked> {
         match &mut *self.write() {
             Keys::Open(ring) => Ok(f(ring)),
