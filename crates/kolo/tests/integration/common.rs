@@ -24,6 +24,8 @@ pub struct TestApp {
     pub base: String,
     pub store: Arc<dyn Store>,
     pub vault: Arc<Vault>,
+    /// The PostgreSQL database, when the test runs there.
+    pub database_url: Option<String>,
 
     /// The data directory, deleted when the test ends.
     _data: TempDir,
@@ -79,6 +81,7 @@ impl TestApp {
             base: format!("http://{}", server.addr),
             store,
             vault,
+            database_url: scratch.as_ref().map(ScratchDatabase::url),
 
             _data: data,
             server: Some(server),
@@ -249,4 +252,30 @@ pub fn location(response: &Response) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
+}
+
+/// Runs SQL directly against the test's database, to damage data on purpose.
+pub async fn execute_sql(app: &TestApp, sql: &str) {
+    use sqlx::{AssertSqlSafe, Connection};
+    match &app.database_url {
+        Some(url) => {
+            let mut conn = sqlx::PgConnection::connect(url)
+                .await
+                .expect("a connection");
+            sqlx::query(AssertSqlSafe(sql.to_owned()))
+                .execute(&mut conn)
+                .await
+                .expect("the SQL runs");
+        }
+        None => {
+            let path = app._data.path().join("kolo.db");
+            let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .expect("a connection");
+            sqlx::query(AssertSqlSafe(sql.to_owned()))
+                .execute(&mut conn)
+                .await
+                .expect("the SQL runs");
+        }
+    }
 }

@@ -178,3 +178,56 @@ async fn a_wrong_method_is_a_405_page() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_internal_error_is_a_page_in_the_persons_language_without_details() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Admin]).await;
+    let admin = app.signed_in("olena").await;
+    // A role this version of Kolo does not know makes reading the accounts fail.
+    let corrupt = app.user("broken", &[Role::Viewer]).await;
+    crate::common::execute_sql(
+        &app,
+        &format!("UPDATE user_roles SET role = 'wizard' WHERE user_id = '{corrupt}'"),
+    )
+    .await;
+    let response = admin.get("/admin/users").await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("Сталася внутрішня помилка"));
+    assert!(
+        !body.contains("wizard") && !body.contains("user_roles"),
+        "no internal detail reaches the page"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn behind_a_tls_proxy_cookies_are_secure_and_host_bound() {
+    let app = TestApp::spawn_with(|config| config.behind_tls_proxy = true).await;
+    let response = reqwest::Client::new()
+        .get(app.url("/login"))
+        .header("x-forwarded-proto", "https")
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.starts_with("__Host-kolo_visitor=") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+    assert!(
+        response.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    let plain = reqwest::get(app.url("/login")).await.unwrap();
+    let cookie = plain.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("kolo_visitor=") && !cookie.contains("Secure"));
+    app.finish().await;
+}
