@@ -7,9 +7,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod events;
 pub mod ids;
 pub mod lang;
 pub mod org;
+pub mod participants;
 pub mod store;
 pub mod time;
 

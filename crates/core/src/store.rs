@@ -5,7 +5,9 @@ use thiserror::Error;
 
 use crate::audit::AuditStore;
 use crate::auth::{SessionStore, ThrottleStore, TokenStore, UserStore};
+use crate::events::{EventStore, RegistrationStore};
 use crate::org::SettingsStore;
+use crate::participants::ParticipantStore;
 
 /// Why a storage call failed. The message never contains the stored values.
 #[derive(Debug, Error)]
@@ -28,7 +30,15 @@ pub enum StoreError {
 /// The whole storage of Kolo: one backend implements every domain's trait.
 #[async_trait]
 pub trait Store:
-    UserStore + SessionStore + TokenStore + ThrottleStore + SettingsStore + AuditStore
+    UserStore
+    + SessionStore
+    + TokenStore
+    + ThrottleStore
+    + SettingsStore
+    + AuditStore
+    + EventStore
+    + RegistrationStore
+    + ParticipantStore
 {
     /// Which backend this is, for logs and the health check.
     fn backend_name(&self) -> &'static str;

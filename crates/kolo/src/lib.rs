@@ -15,6 +15,8 @@ pub mod clm;
 pub mod config;
 pub mod dashboard;
 pub mod demo;
+pub mod events;
+pub mod participants;
 pub mod storage;
 pub mod vault;
 pub mod web;

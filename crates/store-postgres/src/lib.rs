@@ -4,6 +4,9 @@
 
 mod accounts;
 mod audit;
+mod events;
+mod participants;
+mod registrations;
 mod rows;
 mod schema;
 pub mod scratch;

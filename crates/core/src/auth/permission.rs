@@ -19,6 +19,26 @@ pub enum Action {
     ViewAudit,
     /// Give the passphrase that unlocks a sealed server.
     UnlockVault,
+    /// See the event list, calendar and event pages (row-level rules in `events::event_access`).
+    ViewEvents,
+    /// Create events.
+    CreateEvents,
+    /// Edit events, register participants, mark attendance, print sheets (row-level rules apply).
+    ManageEvents,
+    /// Keep the lists of event types and funders.
+    ManageEventSettings,
+    /// See figures about events, with small counts hidden.
+    ViewEventFigures,
+    /// See the participant register (row-level rules in `events::participant_access`).
+    ViewParticipants,
+    /// Add participants and edit their records (row-level rules apply).
+    ManageParticipants,
+    /// Merge two records of the same person.
+    MergeParticipants,
+    /// Import a participant list from a file.
+    ImportParticipants,
+    /// Choose how participant codes are built.
+    ConfigureUic,
 }
 
 impl Action {
@@ -28,6 +48,16 @@ impl Action {
         Action::ManageUsers,
         Action::ViewAudit,
         Action::UnlockVault,
+        Action::ViewEvents,
+        Action::CreateEvents,
+        Action::ManageEvents,
+        Action::ManageEventSettings,
+        Action::ViewEventFigures,
+        Action::ViewParticipants,
+        Action::ManageParticipants,
+        Action::MergeParticipants,
+        Action::ImportParticipants,
+        Action::ConfigureUic,
     ];
 
     /// The roles allowed to perform this action. Deny by default: a role that is
@@ -37,6 +67,16 @@ impl Action {
         match self {
             Action::ViewDashboard | Action::ManageOwnAccount => EVERY_ROLE,
             Action::ManageUsers | Action::ViewAudit | Action::UnlockVault => &[Admin],
+            Action::ViewEvents | Action::ViewParticipants | Action::ManageParticipants => {
+                &[Coordinator, Trainer, Monitor]
+            }
+            Action::ManageEvents => &[Coordinator, Trainer],
+            Action::CreateEvents
+            | Action::ManageEventSettings
+            | Action::MergeParticipants
+            | Action::ImportParticipants => &[Coordinator],
+            Action::ViewEventFigures => &[Coordinator, Trainer, Monitor, Viewer],
+            Action::ConfigureUic => &[Admin],
         }
     }
 
@@ -48,6 +88,16 @@ impl Action {
             Action::ManageUsers => "manage_users",
             Action::ViewAudit => "view_audit",
             Action::UnlockVault => "unlock_vault",
+            Action::ViewEvents => "view_events",
+            Action::CreateEvents => "create_events",
+            Action::ManageEvents => "manage_events",
+            Action::ManageEventSettings => "manage_event_settings",
+            Action::ViewEventFigures => "view_event_figures",
+            Action::ViewParticipants => "view_participants",
+            Action::ManageParticipants => "manage_participants",
+            Action::MergeParticipants => "merge_participants",
+            Action::ImportParticipants => "import_participants",
+            Action::ConfigureUic => "configure_uic",
         }
     }
 }
