@@ -300,7 +300,7 @@ async fn certificates(
         else {
             continue;
         };
-        if let Some(name) = crypto::open(&app, &participant)?.real_name {
+        if let Some(name) = crypto::open(&app.vault, &participant)?.real_name {
             people.push(CertificateData {
                 name,
                 days_present: registration.present.len(),

@@ -11,7 +11,7 @@ use kolo_core::participants::{
 use vault::FieldContext;
 use vault::blind::{BlindIndex, normalise};
 
-use crate::app::AppState;
+use crate::vault::Vault;
 use crate::web::AppError;
 
 const TABLE: &str = "participants";
@@ -20,11 +20,11 @@ const PHONE_INDEX: &str = "participants.phone";
 
 /// Encrypts the details given for a participant whose id is already chosen.
 pub fn seal(
-    app: &AppState,
+    vault: &Vault,
     id: &ParticipantId,
     details: &PersonalDetails,
 ) -> Result<SealedPersonal, AppError> {
-    let cipher = app.vault.cipher()?;
+    let cipher = vault.cipher()?;
     let seal = |column: &str, value: &str| {
         Sealed(cipher.encrypt_str(value, &FieldContext::new(TABLE, column, id)))
     };
@@ -35,7 +35,7 @@ pub fn seal(
         phone_index: details
             .phone
             .as_ref()
-            .map(|p| phone_index(app, p))
+            .map(|p| phone_index(vault, p))
             .transpose()?
             .flatten(),
     })
@@ -43,20 +43,20 @@ pub fn seal(
 
 /// Encrypts one field (for edits that replace a single value).
 pub fn seal_one(
-    app: &AppState,
+    vault: &Vault,
     id: &ParticipantId,
     column: &str,
     value: &str,
 ) -> Result<Sealed, AppError> {
-    let cipher = app.vault.cipher()?;
+    let cipher = vault.cipher()?;
     Ok(Sealed(
         cipher.encrypt_str(value, &FieldContext::new(TABLE, column, id)),
     ))
 }
 
 /// The blind index of a phone number, for finding the same phone twice.
-pub fn phone_index(app: &AppState, phone: &Phone) -> Result<Option<String>, AppError> {
-    Ok(app.vault.with_ring(|ring| {
+pub fn phone_index(vault: &Vault, phone: &Phone) -> Result<Option<String>, AppError> {
+    Ok(vault.with_ring(|ring| {
         BlindIndex::new(ring, PHONE_INDEX, normalise::ua_phone)
             .index(phone.as_str())
             .map(|i| i.to_hex())
@@ -79,8 +79,8 @@ impl fmt::Debug for OpenDetails {
 
 /// Decrypts a participant's details. A value that does not decrypt is an
 /// internal error naming the place, never the value.
-pub fn open(app: &AppState, participant: &Participant) -> Result<OpenDetails, AppError> {
-    let cipher = app.vault.cipher()?;
+pub fn open(vault: &Vault, participant: &Participant) -> Result<OpenDetails, AppError> {
+    let cipher = vault.cipher()?;
     let open = |column: &str, sealed: &Option<Sealed>| -> Result<Option<String>, AppError> {
         sealed
             .as_ref()
@@ -100,16 +100,16 @@ pub fn open(app: &AppState, participant: &Participant) -> Result<OpenDetails, Ap
 }
 
 /// Encrypts an uploaded participant list while it waits for confirmation.
-pub fn seal_import(app: &AppState, id: &str, bytes: &[u8]) -> Result<Sealed, AppError> {
-    let cipher = app.vault.cipher()?;
+pub fn seal_import(vault: &Vault, id: &str, bytes: &[u8]) -> Result<Sealed, AppError> {
+    let cipher = vault.cipher()?;
     Ok(Sealed(cipher.encrypt(
         bytes,
         &FieldContext::new("participant_imports", "content", id),
     )))
 }
 
-pub fn open_import(app: &AppState, id: &str, sealed: &Sealed) -> Result<Vec<u8>, AppError> {
-    let cipher = app.vault.cipher()?;
+pub fn open_import(vault: &Vault, id: &str, sealed: &Sealed) -> Result<Vec<u8>, AppError> {
+    let cipher = vault.cipher()?;
     cipher
         .decrypt(
             &sealed.0,

@@ -337,7 +337,7 @@ pub(crate) async fn add_participant(
         .personal
         .phone
         .as_ref()
-        .map(|p| crypto::phone_index(app, p))
+        .map(|p| crypto::phone_index(&app.vault, p))
         .transpose()?
         .flatten();
     let register = app.store.participant_codes().await?;
@@ -359,7 +359,7 @@ pub(crate) async fn add_participant(
     let id = ParticipantId(new_id());
     let now = Timestamp::now();
     let participant = NewParticipant {
-        personal: crypto::seal(app, &id, &checked.personal)?,
+        personal: crypto::seal(&app.vault, &id, &checked.personal)?,
         id: id.clone(),
         uic: checked.uic.clone(),
         uic_scheme: scheme.encode(),
@@ -577,7 +577,7 @@ async fn update(
     let decide =
         |typed: Option<String>, column: &str, erase: bool, withdrawn: bool, stored: bool| {
             if let Some(value) = typed {
-                crypto::seal_one(&app, &participant.id, column, &value).map(FieldUpdate::Set)
+                crypto::seal_one(&app.vault, &participant.id, column, &value).map(FieldUpdate::Set)
             } else if (erase || withdrawn) && stored {
                 Ok(FieldUpdate::Erase)
             } else {
@@ -607,7 +607,7 @@ async fn update(
         personal.messenger.is_some(),
     )?;
     let phone_index = match &typed.phone {
-        Some(phone) => crypto::phone_index(&app, phone)?,
+        Some(phone) => crypto::phone_index(&app.vault, phone)?,
         None => None,
     };
     let erased: Vec<&str> = [

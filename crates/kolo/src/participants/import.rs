@@ -145,7 +145,7 @@ async fn upload(
             .await?;
         let id = new_id();
         let staged = StagedImport {
-            content: crypto::seal_import(&app, &id, &bytes)?,
+            content: crypto::seal_import(&app.vault, &id, &bytes)?,
             id: id.clone(),
             created_by: Some(staff.user.id.clone()),
             created_at: now,
@@ -201,7 +201,7 @@ async fn load_plan(
         .await?
         .filter(|s| s.created_by.as_ref() == Some(&staff.user.id))
         .ok_or(AppError::NotFound)?;
-    let bytes = crypto::open_import(app, &staged.id, &staged.content)?;
+    let bytes = crypto::open_import(&app.vault, &staged.id, &staged.content)?;
     let file = read_table(&bytes)
         .map_err(|p| AppError::Internal(format!("a staged import no longer reads: {p:?}")))?;
     let scheme = scheme(app).await?;
@@ -323,7 +323,7 @@ async fn confirm(
         };
         let pid = ParticipantId(new_id());
         participants.push(NewParticipant {
-            personal: crypto::seal(&app, &pid, &imported.personal)?,
+            personal: crypto::seal(&app.vault, &pid, &imported.personal)?,
             id: pid,
             uic: imported.uic.clone(),
             uic_scheme: scheme.clone(),

@@ -309,7 +309,7 @@ async fn contact(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let (participant, _) = participant_for(&app, &staff, &id, ParticipantAccess::Manage).await?;
-    let details = crypto::open(&app, &participant)?;
+    let details = crypto::open(&app.vault, &participant)?;
     app.audit(
         &ctx,
         "participant.read_personal",
