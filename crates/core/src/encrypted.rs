@@ -16,7 +16,24 @@ pub struct EncryptedColumn {
 }
 
 /// Every encrypted column of Kolo's schema.
-pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[];
+pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
+    EncryptedColumn {
+        table: "participants",
+        column: "real_name",
+    },
+    EncryptedColumn {
+        table: "participants",
+        column: "phone",
+    },
+    EncryptedColumn {
+        table: "participants",
+        column: "messenger",
+    },
+    EncryptedColumn {
+        table: "participant_imports",
+        column: "content",
+    },
+];
 
 /// Reading and replacing encrypted values by column, for key rotation. Table and
 /// column names come only from `ENCRYPTED_COLUMNS`, never from input.

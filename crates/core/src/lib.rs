@@ -8,9 +8,11 @@
 pub mod audit;
 pub mod auth;
 pub mod encrypted;
+pub mod events;
 pub mod ids;
 pub mod lang;
 pub mod org;
+pub mod participants;
 pub mod retention;
 pub mod store;
 pub mod time;

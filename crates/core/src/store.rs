@@ -6,8 +6,9 @@ use thiserror::Error;
 use crate::audit::AuditStore;
 use crate::auth::{SessionStore, ThrottleStore, TokenStore, TwoFactorStore, UserStore};
 use crate::encrypted::EncryptedValueStore;
-
+use crate::events::{EventStore, RegistrationStore};
 use crate::org::SettingsStore;
+use crate::participants::ParticipantStore;
 
 /// Why a storage call failed. The message never contains the stored values.
 #[derive(Debug, Error)]
@@ -38,6 +39,9 @@ pub trait Store:
     + AuditStore
     + TwoFactorStore
     + EncryptedValueStore
+    + EventStore
+    + RegistrationStore
+    + ParticipantStore
 {
     /// Which backend this is, for logs and the health check.
     fn backend_name(&self) -> &'static str;

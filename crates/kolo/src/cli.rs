@@ -432,7 +432,7 @@ async fn run_demo(config: ServerConfig) -> anyhow::Result<()> {
                 "Creating the demo organisation in {} ...",
                 config.data_dir.display()
             );
-            demo::create(&*store).await?;
+            demo::create(&*store, &vault).await?;
         }
         DataState::Demo => println!(
             "Serving the existing demo in {}.",

@@ -3,6 +3,10 @@
 //! staff role. Every page of a demo says "demo data". Later domains add their
 //! demo events, tests, forms and cases here.
 
+mod events;
+
+use std::collections::HashMap;
+
 use kolo_core::Store;
 use kolo_core::auth::{LoginName, NewUser, Password, Role, RoleSet, hash_password};
 use kolo_core::org::{Oblast, setting};
@@ -150,8 +154,9 @@ pub async fn data_state(store: &dyn Store) -> anyhow::Result<DataState> {
     }
 }
 
-/// Fills an empty store with the demo organisation.
-pub async fn create(store: &dyn Store) -> anyhow::Result<()> {
+/// Fills an empty store with the demo organisation. The vault encrypts the
+/// fictional participants' personal details, as for real ones.
+pub async fn create(store: &dyn Store, vault: &crate::vault::Vault) -> anyhow::Result<()> {
     let now = Timestamp::now();
     store
         .set_setting(
@@ -165,13 +170,14 @@ pub async fn create(store: &dyn Store) -> anyhow::Result<()> {
             "Kolo Rivnykh NGO (a fictional demo organisation)",
         )
         .await?;
+    let mut staff = HashMap::new();
     for person in PEOPLE {
         let login = LoginName::parse(person.login)
             .map_err(|p| anyhow::anyhow!("demo login {}: {p:?}", person.login))?;
         let password = Password::new(person.password, person.login)
             .map_err(|p| anyhow::anyhow!("demo password of {}: {p:?}", person.login))?;
         let password_hash = tokio::task::spawn_blocking(move || hash_password(&password)).await?;
-        store
+        let id = store
             .create_user(
                 &NewUser {
                     login,
@@ -183,7 +189,9 @@ pub async fn create(store: &dyn Store) -> anyhow::Result<()> {
                 now,
             )
             .await?;
+        staff.insert(person.login, id);
     }
+    events::create(store, vault, &staff).await?;
     // Written last: a demo interrupted half-way is not mistaken for a finished one.
     store.set_setting(setting::DEMO, "true").await?;
     Ok(())

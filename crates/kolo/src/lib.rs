@@ -16,6 +16,8 @@ pub mod clm;
 pub mod config;
 pub mod dashboard;
 pub mod demo;
+pub mod events;
+pub mod participants;
 pub mod retention;
 pub mod storage;
 pub mod vault;

@@ -717,3 +717,74 @@ async fn a_key_rotation_makes_a_new_active_key_and_the_old_one_can_then_be_retir
     let audit = run(&["admin", "verify-audit", "--data", data], &[]);
     assert!(audit.status.success());
 }
+
+#[tokio::test]
+async fn the_demo_holds_the_2024_programme_with_encrypted_fictional_participants() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("kolo-data");
+    let demo = start(
+        &[
+            "demo",
+            "--data",
+            data.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        &[],
+    );
+    let client = new_browser();
+    sign_in(&client, &demo.base, "coordinator", "kolo-demo-plan-ahead").await;
+    let get = |path: &str| {
+        let client = client.clone();
+        let url = format!("{}{path}", demo.base);
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let list = get("/events?from=2024-01-01&until=2024-12-31").await;
+    for title in [
+        "Стратегічна сесія",
+        "координаційних радах",
+        "Моделі регулювання секс-роботи",
+        "Консультація спільноти",
+        "Моніторинг, який веде спільнота",
+        "Лідерство й профілактика вигорання",
+        "партнерських НУО",
+    ] {
+        assert!(
+            list.contains(title),
+            "{title} is missing from the 2024 list"
+        );
+    }
+    assert!(!list.contains("Онлайн-тренінг з цифрової безпеки"));
+    let online = get("/events?format=online").await;
+    assert!(
+        online.contains("2022") && online.contains("2023"),
+        "earlier online events"
+    );
+    let register = get("/participants").await;
+    assert!(register.contains("Знайдено: ") && register.contains("Ластівка"));
+    // The demo's consented names and phones are encrypted like real ones.
+    let bytes = std::fs::read(data.join("kolo.db")).unwrap();
+    let wal = std::fs::read(data.join("kolo.db-wal")).unwrap_or_default();
+    for file in [&bytes, &wal] {
+        assert!(
+            !file
+                .windows("Демоненко".len())
+                .any(|w| w == "Демоненко".as_bytes())
+        );
+        assert!(!file.windows(6).any(|w| w == b"+38000"));
+    }
+    let viewer = new_browser();
+    sign_in(&viewer, &demo.base, "viewer", "kolo-demo-read-only").await;
+    let figures = viewer
+        .get(format!("{}/figures/events?year=2024", demo.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        figures.contains("Стратегічна сесія"),
+        "viewers see the programme's figures"
+    );
+}

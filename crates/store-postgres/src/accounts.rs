@@ -18,7 +18,9 @@ use crate::{PostgresStore, db_error};
 impl PostgresStore {
     /// A transaction for changes of more than one row (READ COMMITTED suffices:
     /// every statement in these transactions is keyed by a primary key).
-    async fn write_transaction(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
+    pub(crate) async fn write_transaction(
+        &self,
+    ) -> Result<Transaction<'static, Postgres>, StoreError> {
         self.pool.begin().await.map_err(db_error)
     }
 }

@@ -18,7 +18,9 @@ use crate::{SqliteStore, db_error};
 impl SqliteStore {
     /// A write transaction that takes the write lock at once, so it waits on the
     /// busy timeout instead of failing when another process writes.
-    async fn write_transaction(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
+    pub(crate) async fn write_transaction(
+        &self,
+    ) -> Result<Transaction<'static, Sqlite>, StoreError> {
         self.pool
             .begin_with("BEGIN IMMEDIATE")
             .await

@@ -5,6 +5,9 @@
 mod accounts;
 mod audit;
 mod encrypted;
+mod events;
+mod participants;
+mod registrations;
 mod rows;
 mod schema;
 mod settings;

@@ -21,6 +21,26 @@ pub enum Action {
     UnlockVault,
     /// Set security policy: which roles need two-factor sign-in.
     ManageSecurity,
+    /// See the event list, calendar and event pages (row-level rules in `events::event_access`).
+    ViewEvents,
+    /// Create events.
+    CreateEvents,
+    /// Edit events, register participants, mark attendance, print sheets (row-level rules apply).
+    ManageEvents,
+    /// Keep the lists of event types and funders.
+    ManageEventSettings,
+    /// See figures about events, with small counts hidden.
+    ViewEventFigures,
+    /// See the participant register (row-level rules in `events::participant_access`).
+    ViewParticipants,
+    /// Add participants and edit their records (row-level rules apply).
+    ManageParticipants,
+    /// Merge two records of the same person.
+    MergeParticipants,
+    /// Import a participant list from a file.
+    ImportParticipants,
+    /// Choose how participant codes are built.
+    ConfigureUic,
 }
 
 impl Action {
@@ -31,6 +51,16 @@ impl Action {
         Action::ViewAudit,
         Action::UnlockVault,
         Action::ManageSecurity,
+        Action::ViewEvents,
+        Action::CreateEvents,
+        Action::ManageEvents,
+        Action::ManageEventSettings,
+        Action::ViewEventFigures,
+        Action::ViewParticipants,
+        Action::ManageParticipants,
+        Action::MergeParticipants,
+        Action::ImportParticipants,
+        Action::ConfigureUic,
     ];
 
     /// The roles allowed to perform this action. Deny by default: a role that is
@@ -43,6 +73,16 @@ impl Action {
             | Action::ViewAudit
             | Action::UnlockVault
             | Action::ManageSecurity => &[Admin],
+            Action::ViewEvents | Action::ViewParticipants | Action::ManageParticipants => {
+                &[Coordinator, Trainer, Monitor]
+            }
+            Action::ManageEvents => &[Coordinator, Trainer],
+            Action::CreateEvents
+            | Action::ManageEventSettings
+            | Action::MergeParticipants
+            | Action::ImportParticipants => &[Coordinator],
+            Action::ViewEventFigures => &[Coordinator, Trainer, Monitor, Viewer],
+            Action::ConfigureUic => &[Admin],
         }
     }
 
@@ -55,6 +95,16 @@ impl Action {
             Action::ViewAudit => "view_audit",
             Action::UnlockVault => "unlock_vault",
             Action::ManageSecurity => "manage_security",
+            Action::ViewEvents => "view_events",
+            Action::CreateEvents => "create_events",
+            Action::ManageEvents => "manage_events",
+            Action::ManageEventSettings => "manage_event_settings",
+            Action::ViewEventFigures => "view_event_figures",
+            Action::ViewParticipants => "view_participants",
+            Action::ManageParticipants => "manage_participants",
+            Action::MergeParticipants => "merge_participants",
+            Action::ImportParticipants => "import_participants",
+            Action::ConfigureUic => "configure_uic",
         }
     }
 }

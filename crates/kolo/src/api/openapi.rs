@@ -44,6 +44,14 @@ pub fn build(specs: &[RouteSpec]) -> Value {
                 "403": error_response("The token's account may not do this"),
             }
         });
+        if let Some(request) = spec.api_request {
+            operation["requestBody"] = json!({
+                "required": true,
+                "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{request}") } } }
+            });
+            operation["responses"]["422"] =
+                error_response("The body is not valid; `fields` names each problem");
+        }
         let parameters = path_parameters(spec.path);
         if !parameters.is_empty() {
             operation["parameters"] = Value::Array(parameters);
@@ -89,13 +97,28 @@ fn path_parameters(path: &str) -> Vec<Value> {
 }
 
 fn schemas() -> Value {
+    let mut schemas = core_schemas();
+    if let (Value::Object(all), Value::Object(events)) =
+        (&mut schemas, crate::events::api_schemas())
+    {
+        all.extend(events);
+    }
+    schemas
+}
+
+fn core_schemas() -> Value {
     json!({
         "Error": {
             "type": "object",
             "required": ["error", "message"],
             "properties": {
                 "error": { "type": "string", "description": "A stable code, e.g. `forbidden`." },
-                "message": { "type": "string", "description": "An explanation in the requested language." }
+                "message": { "type": "string", "description": "An explanation in the requested language." },
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": { "type": "string" },
+                    "description": "For `invalid` bodies: each faulty field (or `rows[3].day`) with what is wrong."
+                }
             }
         },
         "User": {
@@ -144,6 +167,12 @@ mod tests {
                 schemas[response].is_object(),
                 "schema {response} is not defined"
             );
+            if let Some(request) = spec.api_request {
+                assert!(
+                    schemas[request].is_object(),
+                    "schema {request} is not defined"
+                );
+            }
         }
         for spec in specs
             .iter()

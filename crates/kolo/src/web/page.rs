@@ -22,6 +22,26 @@ const NAVIGATION: &[NavEntry] = &[
         action: Action::ViewDashboard,
     },
     NavEntry {
+        href: "/events",
+        message_id: "nav-events",
+        action: Action::ViewEvents,
+    },
+    NavEntry {
+        href: "/participants",
+        message_id: "nav-participants",
+        action: Action::ViewParticipants,
+    },
+    NavEntry {
+        href: "/figures/events",
+        message_id: "nav-event-figures",
+        action: Action::ViewEventFigures,
+    },
+    NavEntry {
+        href: "/admin/uic",
+        message_id: "nav-uic",
+        action: Action::ConfigureUic,
+    },
+    NavEntry {
         href: "/admin/users",
         message_id: "nav-users",
         action: Action::ManageUsers,

@@ -39,6 +39,8 @@ pub struct RouteSpec {
     pub path: &'static str,
     pub access: Access,
     pub api: Option<ApiDoc>,
+    /// The name of the JSON request body's schema in `api::openapi`, if any.
+    pub api_request: Option<&'static str>,
 }
 
 /// Builds the router and the table of routes together, so no route can exist
@@ -93,6 +95,27 @@ impl RouteTable {
         self.add(Method::GET, path, access, Some(doc), handler)
     }
 
+    /// A JSON endpoint under `/api/v1` that takes a JSON body described by the
+    /// schema `request`.
+    pub fn api_post<H, T>(
+        self,
+        path: &'static str,
+        access: Access,
+        doc: ApiDoc,
+        request: &'static str,
+        handler: H,
+    ) -> RouteTable
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let mut table = self.add(Method::POST, path, access, Some(doc), handler);
+        if let Some(spec) = table.specs.last_mut() {
+            spec.api_request = Some(request);
+        }
+        table
+    }
+
     fn add<H, T>(
         mut self,
         method: Method,
@@ -113,6 +136,7 @@ impl RouteTable {
             path,
             access,
             api,
+            api_request: None,
         });
         self
     }

@@ -93,6 +93,16 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The data directory (the SQLite file and its WAL live here).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data.path()
+    }
+
+    /// The scratch PostgreSQL database's URL, when the test runs on PostgreSQL.
+    pub fn database_url(&self) -> Option<String> {
+        self.scratch.as_ref().map(ScratchDatabase::url)
+    }
+
     /// Creates an account with the given roles and the test password.
     pub async fn user(&self, login: &str, roles: &[Role]) -> kolo_core::auth::UserId {
         let password = Password::new(PASSWORD, login).expect("the test password meets the policy");

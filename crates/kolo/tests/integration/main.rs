@@ -3,10 +3,16 @@
 
 mod accounts;
 mod api;
+mod attendance;
 mod audit;
 mod common;
+mod events;
+mod events_api;
+mod fixtures;
+mod import;
 mod login;
 mod pages;
+mod participants;
 mod permissions;
 mod schema;
 mod security;

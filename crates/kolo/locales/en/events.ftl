@@ -1,0 +1,226 @@
+## Navigation
+nav-events = Events
+nav-event-figures = Figures
+form-back = ← Back
+form-saved = Saved.
+filter-any = any
+not-stated = not stated
+page-previous = Previous
+page-next = Next
+
+## Event list and calendar
+events-title = Events
+events-new = New event
+events-edit = Edit event
+events-back = ← Back to the events
+events-back-to-event = ← Back to the event
+events-page-title = Event
+events-created = The event is created. Register participants next.
+events-saved = The event is saved.
+events-filters = Filters
+events-from = From
+events-until = Until
+events-filter-apply = Show
+events-none = No events match.
+events-people = People
+events-people-hint = People: present on at least one day / registered.
+events-limited-to = You see the events of your oblast:
+events-no-oblast = no oblast is set for your account, so no events are shown. Ask an administrator.
+events-participants = Participants and attendance
+events-calendar-title = Calendar
+calendar-previous = Previous month
+calendar-next = Next month
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+weekday-1 = Mon
+weekday-2 = Tue
+weekday-3 = Wed
+weekday-4 = Thu
+weekday-5 = Fri
+weekday-6 = Sat
+weekday-7 = Sun
+
+## Event fields
+event-title = Title
+event-type = Type
+event-format = Format
+event-format-in_person = In person
+event-format-online = Online
+event-format-hybrid = Hybrid
+event-status = Status
+event-status-planned = Planned
+event-status-held = Held
+event-status-cancelled = Cancelled
+event-dates = Dates
+event-start = First day
+event-end = Last day
+event-days = Days of the event
+event-days-hint = Leave empty when the event runs every day from the first to the last. Otherwise list the days, e.g. 2024-03-12, 2024-03-14.
+event-days-count = days
+event-oblast = Oblast
+event-oblast-none = None (online)
+event-city = City or town
+event-venue = Venue
+event-place = Place
+event-topics = Topics
+event-topics-hint = Separate topics with commas.
+event-trainers = Trainers
+event-trainers-staff = Trainers from the team
+event-trainers-external = Trainers from outside
+event-trainers-external-hint = One name per line.
+event-trainer-external = from outside
+event-funders = Funders
+event-budget = Budget
+event-currency = Currency
+event-planned = Participants planned
+event-actual = Participants counted
+event-registered = registered
+event-attended = present at least one day
+event-agenda = Agenda
+event-notes = Notes: what went well, what did not
+event-notes-hint = For the team; not shown to viewers.
+currency-UAH = hryvnia
+currency-USD = US dollar
+currency-EUR = euro
+
+## Event problems
+event-title-missing = Give the event a title.
+event-title-too-long = The title is too long: at most 200 characters.
+event-type-unknown = Choose one of the event types.
+event-format-unknown = Choose in person, online or hybrid.
+event-date-invalid = Enter a date as YYYY-MM-DD, e.g. 2024-03-12.
+event-end-before-start = The last day is before the first day. Check both dates.
+event-too-long = An event can last at most 31 days. Split a longer programme into several events.
+event-day-invalid = A day is not a date. Write the days as YYYY-MM-DD, separated by commas.
+event-day-outside = A day is outside the event: every day must lie between the first and the last day.
+event-oblast-unknown = This oblast is not known. Choose one from the list.
+event-oblast-required = An event in person or hybrid needs an oblast.
+event-trainer-unknown = A trainer is not an active account. Choose from the list.
+event-funder-unknown = A funder is not in the funder registry. Choose from the list.
+event-amount-invalid = Enter the amount as a number, e.g. 12500 or 12 500,50.
+event-currency-required = Choose the currency of the budget.
+event-currency-unknown = The currency must be UAH, USD or EUR.
+event-number-invalid = Enter a whole number from 0 to 100000.
+event-status-unknown = Choose planned, held or cancelled.
+event-text-too-long = The text is too long.
+event-days-have-attendance = Attendance is recorded on { $days }: those days cannot be removed. Remove that attendance first.
+
+## Event types and funders
+event-types-title = Event types
+event-types-hint = The types offered for new events, in both languages. A retired type stays on past events.
+event-type-name-uk = Name in Ukrainian
+event-type-name-en = Name in English
+event-type-position = Order
+event-type-retired = Retired
+event-type-new = New type
+event-type-add = Add the type
+event-type-name-invalid = Give a name of 1 to 80 characters.
+funders-title = Funders
+funders-back = ← Back to the funders
+funders-none = No funders yet.
+funder-new = New funder
+funder-edit = Funder
+funder-add = Add the funder
+funder-name = Name
+funder-grant-code = Grant code
+funder-period = Grant period
+funder-period-start = Grant starts
+funder-period-end = Grant ends
+funder-name-invalid = Give the funder's name (up to 200 characters).
+funder-exists = A funder with this name and grant code is already in the registry.
+
+## Materials
+materials-title = Materials
+materials-none = No materials yet.
+material-upload = Add a file
+material-hint = PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or text, up to 10 MB.
+material-upload-button = Upload
+material-uploaded = The file is added.
+material-deleted = The file is deleted.
+material-delete = Delete
+material-empty = Choose a file to upload: none was sent, or it is empty.
+material-too-large = The file is larger than { $max }. Make it smaller (e.g. export slides as PDF) and upload again.
+material-type-not-allowed = This kind of file is not accepted. Upload PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or text.
+material-content-mismatch = The file's content does not match its name or type (e.g. a program renamed to .pdf). Upload the real document.
+
+## Registration
+registration-title = Register participants
+registration-back = ← Back to registration
+registration-find = Find in the register
+registration-nothing-found = Nobody in the register has this code or nickname. Add the person below.
+registration-register = Register
+registration-already = registered
+registration-add-new = Add a new participant
+registration-list = Registered
+registration-none = Nobody is registered yet.
+registration-remove = Remove
+registration-added = The participant is added to the register and registered.
+registration-done = Registered.
+registration-removed = The registration is removed.
+registration-duplicate = { $code } is already registered to this event.
+
+## Attendance
+attendance-title = Attendance
+attendance-hint = Tick who was present on each day. With a keyboard: Tab moves to the next box, Space ticks it.
+attendance-save = Save attendance
+attendance-saved = Attendance is saved.
+attendance-all = Everyone
+attendance-not-saved = Nothing was saved:
+attendance-unknown-registration = { $value } is not a registration of this event.
+attendance-day-outside = { $value } is not one of the event's days.
+attendance-malformed = The mark { $value } is not understood.
+paper-title = Enter a paper sign-in sheet
+paper-hint = Type each code from the sheet (the browser completes registered codes) and tick the days signed. People in the register who were not registered are registered.
+paper-save = Save the sheet
+paper-more-rows = More rows
+paper-not-saved = Nothing was saved. Correct the marked rows.
+paper-code-missing = Days are ticked but the code is missing.
+paper-code-invalid = This is not a code: letters and digits, e.g. OKIVF150390.
+paper-code-unknown = { $code } is not in the register. Add the person first, then enter the row.
+paper-code-repeated = The same person is already in row { $row }.
+
+## Printed documents
+sign-in-sheet = Sign-in sheet
+certificates = Certificates
+certificates-none = No participant of this event agreed to a name on a certificate and was present, so there is no certificate to print.
+pdf-confidential = Confidential: keep locked away, do not photograph.
+pdf-page = Page
+pdf-event = Event
+pdf-funders = With the support of
+pdf-day-column = Day { $n }, { $day }: signature
+certificate-title = Certificate of attendance
+certificate-heading = CERTIFICATE
+certificate-subheading = of attendance
+certificate-body = took part in the { $kind } «{ $title }», { $dates }, and was present on { $present } of { $days } days.
+certificate-funders = With the support of { $funders }.
+certificate-signature-organisation = For the organisation
+certificate-signature-trainer = Trainer
+
+## Figures
+figures-title = Event figures
+figures-year = Year
+figures-show = Show
+figures-all-years = All years
+figures-suppression = Counts of people from 1 to 4 are shown as <5, and other cells are hidden with them where totals would reveal them, so no one can be singled out.
+figures-unique-people = Different people present at least once:
+figures-held = Events held
+figures-participations = Participations
+figures-participations-hint = A participation is one person present at one event; a person at two events counts twice.
+figures-events = Events
+figures-people = People present
+figures-total = Total
+
+## API
+api-invalid = The request is not valid; see the fields.
+api-body-invalid = The body is not the JSON this endpoint takes
+api-participant-unknown = There is no participant with this id.

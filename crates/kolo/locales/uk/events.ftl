@@ -1,0 +1,226 @@
+## Навігація
+nav-events = Події
+nav-event-figures = Показники
+form-back = ← Назад
+form-saved = Збережено.
+filter-any = будь-який
+not-stated = не вказано
+page-previous = Попередня
+page-next = Наступна
+
+## Список подій і календар
+events-title = Події
+events-new = Нова подія
+events-edit = Редагувати подію
+events-back = ← До списку подій
+events-back-to-event = ← До події
+events-page-title = Подія
+events-created = Подію створено. Тепер зареєструйте учасників і учасниць.
+events-saved = Подію збережено.
+events-filters = Фільтри
+events-from = Від
+events-until = До
+events-filter-apply = Показати
+events-none = Немає подій за цими умовами.
+events-people = Люди
+events-people-hint = Люди: присутні хоча б один день / зареєстровані.
+events-limited-to = Ви бачите події своєї області:
+events-no-oblast = для вашого облікового запису не вказано область, тож події не показано. Зверніться до адміністраторки.
+events-participants = Учасники, учасниці й відвідуваність
+events-calendar-title = Календар
+calendar-previous = Попередній місяць
+calendar-next = Наступний місяць
+month-1 = Січень
+month-2 = Лютий
+month-3 = Березень
+month-4 = Квітень
+month-5 = Травень
+month-6 = Червень
+month-7 = Липень
+month-8 = Серпень
+month-9 = Вересень
+month-10 = Жовтень
+month-11 = Листопад
+month-12 = Грудень
+weekday-1 = Пн
+weekday-2 = Вт
+weekday-3 = Ср
+weekday-4 = Чт
+weekday-5 = Пт
+weekday-6 = Сб
+weekday-7 = Нд
+
+## Поля події
+event-title = Назва
+event-type = Тип
+event-format = Формат
+event-format-in_person = Очно
+event-format-online = Онлайн
+event-format-hybrid = Змішано
+event-status = Стан
+event-status-planned = Заплановано
+event-status-held = Проведено
+event-status-cancelled = Скасовано
+event-dates = Дати
+event-start = Перший день
+event-end = Останній день
+event-days = Дні події
+event-days-hint = Залиште порожнім, якщо подія триває щодня від першого до останнього дня. Інакше перелічіть дні, напр. 2024-03-12, 2024-03-14.
+event-days-count = дні
+event-oblast = Область
+event-oblast-none = Немає (онлайн)
+event-city = Місто чи село
+event-venue = Місце проведення
+event-place = Місце
+event-topics = Теми
+event-topics-hint = Розділяйте теми комами.
+event-trainers = Тренери й тренерки
+event-trainers-staff = Тренери й тренерки з команди
+event-trainers-external = Запрошені тренери й тренерки
+event-trainers-external-hint = Одне ім'я в рядку.
+event-trainer-external = запрошена особа
+event-funders = Донори
+event-budget = Бюджет
+event-currency = Валюта
+event-planned = Заплановано учасників
+event-actual = Пораховано учасників
+event-registered = зареєстровано
+event-attended = присутні хоча б один день
+event-agenda = Програма
+event-notes = Нотатки: що вдалося, що ні
+event-notes-hint = Для команди; глядачі їх не бачать.
+currency-UAH = гривня
+currency-USD = долар США
+currency-EUR = євро
+
+## Помилки в полях події
+event-title-missing = Дайте події назву.
+event-title-too-long = Назва задовга: щонайбільше 200 символів.
+event-type-unknown = Оберіть один із типів подій.
+event-format-unknown = Оберіть: очно, онлайн чи змішано.
+event-date-invalid = Введіть дату як РРРР-ММ-ДД, напр. 2024-03-12.
+event-end-before-start = Останній день раніше за перший. Перевірте обидві дати.
+event-too-long = Подія може тривати щонайбільше 31 день. Розділіть довшу програму на кілька подій.
+event-day-invalid = Один із днів не є датою. Пишіть дні як РРРР-ММ-ДД через кому.
+event-day-outside = Один із днів поза подією: кожен день має бути між першим і останнім днем.
+event-oblast-unknown = Такої області немає. Оберіть зі списку.
+event-oblast-required = Для очної чи змішаної події потрібна область.
+event-trainer-unknown = Тренер чи тренерка не є активним обліковим записом. Оберіть зі списку.
+event-funder-unknown = Донора немає в реєстрі донорів. Оберіть зі списку.
+event-amount-invalid = Введіть суму числом, напр. 12500 або 12 500,50.
+event-currency-required = Оберіть валюту бюджету.
+event-currency-unknown = Валюта має бути UAH, USD або EUR.
+event-number-invalid = Введіть ціле число від 0 до 100000.
+event-status-unknown = Оберіть: заплановано, проведено чи скасовано.
+event-text-too-long = Текст задовгий.
+event-days-have-attendance = На { $days } записано відвідуваність: ці дні не можна прибрати. Спершу видаліть ту відвідуваність.
+
+## Типи подій і донори
+event-types-title = Типи подій
+event-types-hint = Типи, які пропонуються для нових подій, обома мовами. Виведений з ужитку тип лишається на минулих подіях.
+event-type-name-uk = Назва українською
+event-type-name-en = Назва англійською
+event-type-position = Порядок
+event-type-retired = Не використовується
+event-type-new = Новий тип
+event-type-add = Додати тип
+event-type-name-invalid = Дайте назву від 1 до 80 символів.
+funders-title = Донори
+funders-back = ← До списку донорів
+funders-none = Донорів ще немає.
+funder-new = Новий донор
+funder-edit = Донор
+funder-add = Додати донора
+funder-name = Назва
+funder-grant-code = Код гранту
+funder-period = Період гранту
+funder-period-start = Початок гранту
+funder-period-end = Кінець гранту
+funder-name-invalid = Вкажіть назву донора (до 200 символів).
+funder-exists = Донор з такою назвою й кодом гранту вже є в реєстрі.
+
+## Матеріали
+materials-title = Матеріали
+materials-none = Матеріалів ще немає.
+material-upload = Додати файл
+material-hint = PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG або текст, до 10 МБ.
+material-upload-button = Завантажити
+material-uploaded = Файл додано.
+material-deleted = Файл видалено.
+material-delete = Видалити
+material-empty = Оберіть файл: його не надіслано, або він порожній.
+material-too-large = Файл більший за { $max }. Зменште його (напр. збережіть слайди як PDF) і завантажте знову.
+material-type-not-allowed = Такий файл не приймається. Завантажте PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG або текст.
+material-content-mismatch = Вміст файлу не відповідає його назві чи типу (напр. програма, перейменована на .pdf). Завантажте справжній документ.
+
+## Реєстрація
+registration-title = Реєстрація учасників
+registration-back = ← До реєстрації
+registration-find = Знайти в реєстрі
+registration-nothing-found = У реєстрі немає нікого з таким кодом чи нікнеймом. Додайте людину нижче.
+registration-register = Зареєструвати
+registration-already = зареєстровано
+registration-add-new = Додати нову людину
+registration-list = Зареєстровано
+registration-none = Ще нікого не зареєстровано.
+registration-remove = Прибрати
+registration-added = Людину додано до реєстру й зареєстровано.
+registration-done = Зареєстровано.
+registration-removed = Реєстрацію прибрано.
+registration-duplicate = { $code } уже зареєстровано на цю подію.
+
+## Відвідуваність
+attendance-title = Відвідуваність
+attendance-hint = Позначте, хто був присутній кожного дня. З клавіатури: Tab переходить до наступної клітинки, Пробіл ставить позначку.
+attendance-save = Зберегти відвідуваність
+attendance-saved = Відвідуваність збережено.
+attendance-all = Усі
+attendance-not-saved = Нічого не збережено:
+attendance-unknown-registration = { $value } не є реєстрацією цієї події.
+attendance-day-outside = { $value } не є днем цієї події.
+attendance-malformed = Позначку { $value } не вдалося зрозуміти.
+paper-title = Внести паперовий реєстраційний лист
+paper-hint = Введіть кожен код із листа (браузер доповнює коди зареєстрованих) і позначте дні, за які є підпис. Людей із реєстру, яких не було зареєстровано, буде зареєстровано.
+paper-save = Зберегти лист
+paper-more-rows = Більше рядків
+paper-not-saved = Нічого не збережено. Виправте позначені рядки.
+paper-code-missing = Дні позначено, але коду немає.
+paper-code-invalid = Це не код: латинські літери й цифри, напр. OKIVF150390.
+paper-code-unknown = { $code } немає в реєстрі. Спершу додайте людину, потім внесіть рядок.
+paper-code-repeated = Ця людина вже є в рядку { $row }.
+
+## Друковані документи
+sign-in-sheet = Реєстраційний лист
+certificates = Сертифікати
+certificates-none = Жодна людина на цій події не погодилася на ім'я в сертифікаті й не була присутня, тож друкувати нічого.
+pdf-confidential = Конфіденційно: зберігати під замком, не фотографувати.
+pdf-page = Сторінка
+pdf-event = Подія
+pdf-funders = За підтримки
+pdf-day-column = День { $n }, { $day }: підпис
+certificate-title = Сертифікат про участь
+certificate-heading = СЕРТИФІКАТ
+certificate-subheading = про участь
+certificate-body = взяв(-ла) участь у заході «{ $title }» ({ $kind }), { $dates }; присутність: { $present } з { $days } днів.
+certificate-funders = За підтримки: { $funders }.
+certificate-signature-organisation = Від організації
+certificate-signature-trainer = Тренерка / тренер
+
+## Показники
+figures-title = Показники подій
+figures-year = Рік
+figures-show = Показати
+figures-all-years = Усі роки
+figures-suppression = Кількість людей від 1 до 4 показано як <5, а поряд приховано інші клітинки там, де підсумки могли б її розкрити, тож нікого не можна виокремити.
+figures-unique-people = Різних людей, присутніх хоча б раз:
+figures-held = Проведені події
+figures-participations = Участі
+figures-participations-hint = Участь — одна людина, присутня на одній події; людина на двох подіях рахується двічі.
+figures-events = Події
+figures-people = Присутніх людей
+figures-total = Разом
+
+## API
+api-invalid = Запит хибний; дивіться поля.
+api-body-invalid = Тіло запиту не є тим JSON, який приймає ця адреса
+api-participant-unknown = Учасника з таким ідентифікатором немає.
