@@ -63,27 +63,36 @@ impl PostgresStore {
         let order = tokio::fs::read_to_string(dir.join(TABLES_FILE))
             .await
             .map_err(io_error)?;
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
-        let mut rows = 0;
-        for table in order.lines().filter(|t| !t.is_empty()) {
-            if !table
-                .chars()
+        let tables: Vec<&str> = order.lines().filter(|t| !t.is_empty()).collect();
+        if let Some(bad) = tables.iter().find(|t| {
+            !t.chars()
                 .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
-            {
-                return Err(StoreError::Corrupt(format!(
-                    "the export names a table {table:?}"
-                )));
-            }
-            let existing: i64 =
-                sqlx::query_scalar(AssertSqlSafe(format!("SELECT count(*) FROM \"{table}\"")))
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-            if existing > 0 {
-                return Err(StoreError::Conflict(
-                    "the target database already holds data",
-                ));
-            }
+        }) {
+            return Err(StoreError::Corrupt(format!(
+                "the export names a table {bad:?}"
+            )));
+        }
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        // A freshly migrated database holds the rows migrations seed (lists of
+        // event types, ...) and no account: anything more is an organisation's
+        // data, which a restore must never overwrite.
+        let accounts: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if accounts > 0 {
+            return Err(StoreError::Conflict(
+                "the target database already holds data",
+            ));
+        }
+        for table in tables.iter().rev() {
+            sqlx::query(AssertSqlSafe(format!("DELETE FROM \"{table}\"")))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        let mut rows = 0;
+        for table in tables {
             let file = tokio::fs::File::open(dir.join(format!("{table}.csv")))
                 .await
                 .map_err(io_error)?;
