@@ -83,6 +83,34 @@ pub fn cutoff(now: crate::time::Timestamp, months: u32) -> crate::time::Timestam
     now.minus_seconds(i64::from(months) * 2_629_746)
 }
 
+/// Erasures the retention job and "forget this person" need from storage.
+#[async_trait::async_trait]
+pub trait ErasureStore: Send + Sync {
+    /// Erases the contact details (real name, phone, messenger and the phone's
+    /// index) of participants not seen since `seen_before` (not created, and not
+    /// registered to an event registered or ending since then; `before_date` is
+    /// the same moment as a `YYYY-MM-DD` date). Returns how many participants.
+    async fn erase_stale_participant_contacts(
+        &self,
+        seen_before: crate::time::Timestamp,
+        before_date: &str,
+        now: crate::time::Timestamp,
+    ) -> Result<u64, crate::store::StoreError>;
+    /// Erases everything personal about a participant (contact details, the
+    /// nickname, the consent history) and keeps the pseudonymous facts (the code,
+    /// registrations, attendance) so figures stay true. `false` if there is no
+    /// such participant. Records merged into it (the same person) are erased
+    /// too. One transaction.
+    async fn forget_participant(
+        &self,
+        id: &str,
+        now: crate::time::Timestamp,
+    ) -> Result<bool, crate::store::StoreError>;
+}
+
+/// The nickname a forgotten participant keeps: a mark, not a name.
+pub const FORGOTTEN_NICKNAME: &str = "—";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@ use crate::encrypted::EncryptedValueStore;
 use crate::events::{EventStore, RegistrationStore};
 use crate::org::SettingsStore;
 use crate::participants::ParticipantStore;
+use crate::retention::ErasureStore;
 
 /// Why a storage call failed. The message never contains the stored values.
 #[derive(Debug, Error)]
@@ -42,6 +43,7 @@ pub trait Store:
     + EventStore
     + RegistrationStore
     + ParticipantStore
+    + ErasureStore
 {
     /// Which backend this is, for logs and the health check.
     fn backend_name(&self) -> &'static str;

@@ -12,6 +12,7 @@ use crate::vault::Vault;
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct RetentionReport {
     pub audit_entries: u64,
+    pub participant_contacts: u64,
 }
 
 /// The months each class is kept, as the admin set them (or the defaults).
@@ -40,9 +41,13 @@ pub async fn apply(
                     .prune_audit(before.seconds().saturating_mul(1000))
                     .await?;
             }
-            // Participants' contacts and case narratives are erased by their
-            // domains' rules as those domains store them.
-            DataClass::ParticipantContacts | DataClass::CaseNarratives => {}
+            DataClass::ParticipantContacts => {
+                report.participant_contacts = store
+                    .erase_stale_participant_contacts(before, &civil_date(before), now)
+                    .await?;
+            }
+            // Kolo keeps no case narratives yet: the rule is kept for when it does.
+            DataClass::CaseNarratives => {}
         }
     }
     record(
@@ -53,9 +58,19 @@ pub async fn apply(
             address: None,
             action: "retention.run",
             target: "installation",
-            details: serde_json::json!({ "audit_entries": report.audit_entries }),
+            details: serde_json::json!({
+                "audit_entries": report.audit_entries,
+                "participant_contacts": report.participant_contacts,
+            }),
         },
     )
     .await?;
     Ok(report)
+}
+
+/// The UTC date of a moment, as events store their days (`YYYY-MM-DD`).
+fn civil_date(at: Timestamp) -> String {
+    jiff::Timestamp::from_second(at.seconds())
+        .map(|ts| ts.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_else(|_| "0000-01-01".to_owned())
 }

@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod encrypted;
+mod erasure;
 mod events;
 mod participants;
 mod registrations;

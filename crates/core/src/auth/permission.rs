@@ -21,6 +21,8 @@ pub enum Action {
     UnlockVault,
     /// Set security policy: which roles need two-factor sign-in.
     ManageSecurity,
+    /// Erase everything personal about a participant on their request.
+    ForgetParticipants,
     /// See the event list, calendar and event pages (row-level rules in `events::event_access`).
     ViewEvents,
     /// Create events.
@@ -51,6 +53,7 @@ impl Action {
         Action::ViewAudit,
         Action::UnlockVault,
         Action::ManageSecurity,
+        Action::ForgetParticipants,
         Action::ViewEvents,
         Action::CreateEvents,
         Action::ManageEvents,
@@ -83,6 +86,7 @@ impl Action {
             | Action::ImportParticipants => &[Coordinator],
             Action::ViewEventFigures => &[Coordinator, Trainer, Monitor, Viewer],
             Action::ConfigureUic => &[Admin],
+            Action::ForgetParticipants => &[Admin, Coordinator],
         }
     }
 
@@ -95,6 +99,7 @@ impl Action {
             Action::ViewAudit => "view_audit",
             Action::UnlockVault => "unlock_vault",
             Action::ManageSecurity => "manage_security",
+            Action::ForgetParticipants => "forget_participants",
             Action::ViewEvents => "view_events",
             Action::CreateEvents => "create_events",
             Action::ManageEvents => "manage_events",

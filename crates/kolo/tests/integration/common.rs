@@ -24,9 +24,6 @@ pub struct TestApp {
     pub base: String,
     pub store: Arc<dyn Store>,
     pub vault: Arc<Vault>,
-    /// The PostgreSQL database, when the test runs there.
-    pub database_url: Option<String>,
-
     /// The data directory, deleted when the test ends.
     _data: TempDir,
     server: Option<RunningServer>,
@@ -81,8 +78,6 @@ impl TestApp {
             base: format!("http://{}", server.addr),
             store,
             vault,
-            database_url: scratch.as_ref().map(ScratchDatabase::url),
-
             _data: data,
             server: Some(server),
             scratch,
@@ -267,7 +262,7 @@ pub fn location(response: &Response) -> String {
 /// Runs SQL directly against the test's database, to damage data on purpose.
 pub async fn execute_sql(app: &TestApp, sql: &str) {
     use sqlx::{AssertSqlSafe, Connection};
-    match &app.database_url {
+    match &app.database_url() {
         Some(url) => {
             let mut conn = sqlx::PgConnection::connect(url)
                 .await
@@ -278,7 +273,7 @@ pub async fn execute_sql(app: &TestApp, sql: &str) {
                 .expect("the SQL runs");
         }
         None => {
-            let path = app._data.path().join("kolo.db");
+            let path = app.data_dir().join("kolo.db");
             let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
                 .await
                 .expect("a connection");

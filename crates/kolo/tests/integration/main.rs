@@ -14,6 +14,7 @@ mod login;
 mod pages;
 mod participants;
 mod permissions;
+mod privacy;
 mod schema;
 mod security;
 mod two_factor;

@@ -1,0 +1,9 @@
+forget-title = Forget this person
+forget-back = ← Back to the participant's record
+forget-explain = The person asked for their data to be erased. Erasure cannot be undone.
+forget-erased = Erased: name, phone, messenger, nickname and the history of consents.
+forget-kept = Kept: the participant's code, registrations and attendance, test results — with nothing personal, so reports stay true.
+forget-backups = Backups made before now hold this data until they are deleted under the rules for keeping backups.
+forget-type-code = To confirm, type the participant's code: { $uic }
+forget-code-mismatch = The code does not match. Nothing was erased.
+forget-submit = Erase the personal data for good
