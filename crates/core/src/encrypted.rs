@@ -35,6 +35,14 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     },
 ];
 
+/// A value re-encrypted under another key.
+#[derive(Clone, Debug)]
+pub struct Replacement {
+    pub id: String,
+    pub old: Vec<u8>,
+    pub new: Vec<u8>,
+}
+
 /// Reading and replacing encrypted values by column, for key rotation. Table and
 /// column names come only from `ENCRYPTED_COLUMNS`, never from input.
 #[async_trait]
@@ -46,13 +54,12 @@ pub trait EncryptedValueStore: Send + Sync {
         after_id: &str,
         limit: u32,
     ) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
-    /// Replaces a value only if it still holds `old` (another writer may have
-    /// changed it meanwhile); `false` when it did not.
-    async fn replace_encrypted_value(
+    /// Replaces values in one transaction, each only if it still holds its old
+    /// ciphertext (another writer may have changed it meanwhile); returns how
+    /// many were replaced.
+    async fn replace_encrypted_values(
         &self,
         column: &EncryptedColumn,
-        id: &str,
-        old: &[u8],
-        new: &[u8],
-    ) -> Result<bool, StoreError>;
+        changes: &[Replacement],
+    ) -> Result<u64, StoreError>;
 }

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use kolo_core::StoreError;
-use kolo_core::encrypted::{ENCRYPTED_COLUMNS, EncryptedColumn, EncryptedValueStore};
+use kolo_core::encrypted::{ENCRYPTED_COLUMNS, EncryptedColumn, EncryptedValueStore, Replacement};
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::{PostgresStore, db_error};
@@ -50,26 +50,30 @@ impl EncryptedValueStore for PostgresStore {
             .collect()
     }
 
-    async fn replace_encrypted_value(
+    async fn replace_encrypted_values(
         &self,
         column: &EncryptedColumn,
-        id: &str,
-        old: &[u8],
-        new: &[u8],
-    ) -> Result<bool, StoreError> {
+        changes: &[Replacement],
+    ) -> Result<u64, StoreError> {
         let c = registered(column)?;
         let sql = format!(
             "UPDATE {table} SET {col} = $3 WHERE id = $1 AND {col} = $2",
             col = c.column,
             table = c.table
         );
-        let result = sqlx::query(AssertSqlSafe(sql))
-            .bind(id)
-            .bind(old)
-            .bind(new)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(result.rows_affected() == 1)
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut replaced = 0;
+        for change in changes {
+            replaced += sqlx::query(AssertSqlSafe(sql.clone()))
+                .bind(&change.id)
+                .bind(&change.old)
+                .bind(&change.new)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?
+                .rows_affected();
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(replaced)
     }
 }

@@ -3,7 +3,7 @@
 //! rotation resumes where it stopped. The old key can then be retired.
 
 use kolo_core::Store;
-use kolo_core::encrypted::ENCRYPTED_COLUMNS;
+use kolo_core::encrypted::{ENCRYPTED_COLUMNS, Replacement};
 use serde::{Deserialize, Serialize};
 use vault::field::key_id_of;
 use vault::{FieldContext, KeyId};
@@ -74,6 +74,7 @@ pub async fn rotate(store: &dyn Store, vault: &Vault) -> anyhow::Result<Rotation
             continue;
         };
         let last_id = last_id.clone();
+        let mut changes = Vec::new();
         for (id, value) in page {
             if !cipher.needs_rotation(&value) {
                 continue;
@@ -82,14 +83,15 @@ pub async fn rotate(store: &dyn Store, vault: &Vault) -> anyhow::Result<Rotation
             let moved = cipher
                 .reencrypt(&value, &context)
                 .map_err(|e| anyhow::anyhow!("re-encrypting {context}: {e}"))?;
-            // A value changed meanwhile by the server is already under the new key.
-            if store
-                .replace_encrypted_value(column, &id, &value, &moved)
-                .await?
-            {
-                progress.reencrypted += 1;
-            }
+            changes.push(Replacement {
+                id,
+                old: value,
+                new: moved,
+            });
         }
+        // One transaction a page; a value the server changed meanwhile is
+        // already under the new key and is left alone.
+        progress.reencrypted += store.replace_encrypted_values(column, &changes).await?;
         progress.after_id = last_id;
         save(store, &progress).await?;
     }
