@@ -331,3 +331,60 @@ async fn changes_over_the_api_are_audited_like_those_on_pages() {
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn materials_event_types_and_funders_are_audited_without_file_names() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let browser = app.signed_in("olena").await;
+    let event = fixtures::event(&browser, &[]).await;
+    let uploaded = fixtures::upload(
+        &browser,
+        &format!("/events/{event}/materials"),
+        "file",
+        "Оксана_нотатки.txt",
+        "text/plain",
+        "Нотатки тренерки".as_bytes(),
+    )
+    .await;
+    assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
+    let page = browser.text(&format!("/events/{event}")).await;
+    let start = page
+        .find(&format!("/events/{event}/materials/"))
+        .expect("a link to the file");
+    let link = &page[start..start + page[start..].find('"').unwrap()];
+    let deleted = browser.post(&format!("{link}/delete"), &[]).await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    browser
+        .post(
+            "/events/types",
+            &[("id", ""), ("name_uk", "Вебінар"), ("name_en", "Webinar")],
+        )
+        .await;
+    browser
+        .post(
+            "/funders",
+            &[("name", "Демо-фонд Світанок"), ("grant_code", "SV-1")],
+        )
+        .await;
+
+    let log = entries(&app).await;
+    assert_eq!(
+        actions_on(&log, &format!("event:{event}")),
+        [
+            "event.create",
+            "event.material_add",
+            "event.material_delete"
+        ]
+    );
+    let actions: Vec<&str> = log.iter().map(|e| e.entry.action.as_str()).collect();
+    assert!(actions.contains(&"event_type.save") && actions.contains(&"funder.create"));
+    let everything = format!("{log:?}");
+    for secret in ["Оксана", "нотатки", "Вебінар", "Світанок"] {
+        assert!(
+            !everything.contains(secret),
+            "the audit log holds {secret:?}"
+        );
+    }
+    app.finish().await;
+}
