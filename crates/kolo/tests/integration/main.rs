@@ -8,6 +8,7 @@ mod audit;
 mod common;
 mod events;
 mod events_api;
+mod events_audit;
 mod fixtures;
 mod import;
 mod login;
