@@ -191,7 +191,6 @@ enum AdminCommand {
         data: DataArgs,
     },
     /// Copy keys/backup.key to a file, to keep it away from the server: backups
-
     /// made without a passphrase need it to be restored elsewhere.
     ExportBackupKey {
         #[arg(long)]

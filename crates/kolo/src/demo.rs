@@ -8,7 +8,7 @@ mod events;
 use std::collections::HashMap;
 
 use kolo_core::Store;
-use kolo_core::auth::{LoginName, NewUser, Password, Role, RoleSet, hash_password};
+use kolo_core::auth::{LoginName, NewUser, Password, Role, RoleSet};
 use kolo_core::org::{Oblast, setting};
 use kolo_core::time::Timestamp;
 
@@ -176,7 +176,7 @@ pub async fn create(store: &dyn Store, vault: &crate::vault::Vault) -> anyhow::R
             .map_err(|p| anyhow::anyhow!("demo login {}: {p:?}", person.login))?;
         let password = Password::new(person.password, person.login)
             .map_err(|p| anyhow::anyhow!("demo password of {}: {p:?}", person.login))?;
-        let password_hash = tokio::task::spawn_blocking(move || hash_password(&password)).await?;
+        let password_hash = crate::passwords::hash(password).await?;
         let id = store
             .create_user(
                 &NewUser {

@@ -18,6 +18,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod events;
 pub mod participants;
+pub mod passwords;
 pub mod privacy;
 pub mod retention;
 pub mod storage;

@@ -67,7 +67,7 @@ fn triggers(form: &Form, errors: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `save_to` needs an entities sheet, a question outside repeats, and a property
+/// `save_to` needs an entities sheet and a property
 /// name that is a valid XML name, not reserved, and used once.
 fn save_to(form: &Form, errors: &mut Vec<Diagnostic>) {
     let mut used: Vec<&str> = Vec::new();
@@ -80,10 +80,6 @@ fn save_to(form: &Form, errors: &mut Vec<Diagnostic>) {
         let location = Some(Location::cell("survey", node.row, column));
         let problem = if form.entity.is_none() {
             Some(Problem::SaveToWithoutEntities {
-                name: node.name.clone(),
-            })
-        } else if form.in_repeat(i) {
-            Some(Problem::SaveToInRepeat {
                 name: node.name.clone(),
             })
         } else if !crate::names::is_xml_name(property)

@@ -331,7 +331,7 @@ fn an_entities_sheet_adds_the_entity_to_meta_and_save_to_binds() {
 }
 
 #[test]
-fn save_to_inside_a_repeat_or_without_entities_is_rejected() {
+fn save_to_in_two_repeats_or_without_entities_is_rejected() {
     let failed = fails(
         "| survey |\n| | type | name | label | save_to |\n| | text | tree | Tree | species |\n",
     );
@@ -340,11 +340,11 @@ fn save_to_inside_a_repeat_or_without_entities_is_rejected() {
         Problem::SaveToWithoutEntities { .. }
     ));
     let failed = fails(
-        "| survey |\n| | type | name | label | save_to |\n| | begin_repeat | r | R | |\n| | text | tree | Tree | species |\n| | end_repeat | | | |\n| entities |\n| | list_name | label |\n| | trees | x |\n",
+        "| survey |\n| | type | name | label | save_to |\n| | begin_repeat | r | R | |\n| | text | tree | Tree | species |\n| | end_repeat | | | |\n| | begin_repeat | s | S | |\n| | text | bush | Bush | kind |\n| | end_repeat | | | |\n| entities |\n| | list_name | label |\n| | trees | x |\n",
     );
     assert!(matches!(
         failed.errors[0].problem,
-        Problem::SaveToInRepeat { .. }
+        Problem::EntityAcrossRepeats { .. }
     ));
     let failed = fails(
         "| survey |\n| | type | name | label | save_to |\n| | text | tree | Tree | label |\n| entities |\n| | list_name | label |\n| | trees | x |\n",
@@ -480,16 +480,14 @@ fn an_xls_whose_sector_chain_loops_is_refused_not_followed_forever() {
 }
 
 #[test]
-fn entities_from_a_repeat_are_refused_clearly_rather_than_half_written() {
-    let failed = fails(
+fn an_entity_over_a_repeat_is_declared_in_each_repeat_instance() {
+    let out = ok(
         "| survey |\n| | type | name | label | save_to |\n| | begin_repeat | r | R | |\n| | text | tree | Tree | species |\n| | end_repeat | | | |\n| entities |\n| | list_name | label | repeat |\n| | trees | ${tree} | ${r} |\n",
     );
-    assert!(
-        failed
-            .errors
-            .iter()
-            .any(|e| matches!(e.problem, Problem::EntitiesInRepeatUnsupported))
-    );
+    assert!(out.xform.contains("entities:entities-version=\"2025.1.0\""), "{}", out.xform);
+    assert!(out.xform.contains("<r><tree/><meta><entity dataset=\"trees\" create=\"1\" id=\"\"><label/></entity></meta></r>"), "{}", out.xform);
+    assert!(out.xform.contains("<bind nodeset=\"/data/r/meta/entity/label\" calculate=\" ../../../tree \" readonly=\"true()\" type=\"string\"/>"), "{}", out.xform);
+    assert!(out.xform.contains("<setvalue ref=\"/data/r/meta/entity/@id\" event=\"odk-new-repeat\" value=\"uuid()\"/></repeat>"), "{}", out.xform);
 }
 
 #[test]

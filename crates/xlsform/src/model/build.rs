@@ -111,7 +111,7 @@ fn build_inner(
         .map(|t| choices::read(t, true, warnings, errors))
         .unwrap_or_default();
     let itemsets_csv = external_table.as_ref().map(itemsets_csv);
-    let entity = read("entities", SheetKind::Entities, false, errors)
+    let mut entity = read("entities", SheetKind::Entities, false, errors)
         .and_then(|t| entities::read(&t, errors));
     if let Some(name) = &settings.name
         && !is_xml_name(name)
@@ -144,7 +144,17 @@ fn build_inner(
         audit,
         ..
     } = builder;
-    add_meta(&mut nodes, &settings, audit, entity.is_some());
+    if let Some(e) = &mut entity {
+        match entities::place(&nodes, e, e.row) {
+            Ok(container) => e.container = container,
+            Err(d) => {
+                errors.push(d);
+                return None;
+            }
+        }
+    }
+    let entity_container = entity.as_ref().map(|e| e.container);
+    add_meta(&mut nodes, &settings, audit, entity_container);
     Some(Form {
         nodes,
         choices,
@@ -209,8 +219,23 @@ fn warn_misspelt_sheets(book: &Workbook, warnings: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Appends the `meta` block: entity, audit, instanceID, instanceName.
-fn add_meta(nodes: &mut Vec<Node>, settings: &Settings, audit: Option<Node>, entity: bool) {
+/// Appends the `meta` block: entity, audit, instanceID, instanceName. An entity
+/// declared inside a repeat gets its own `meta` block at the end of its container.
+fn add_meta(
+    nodes: &mut Vec<Node>,
+    settings: &Settings,
+    audit: Option<Node>,
+    entity_container: Option<usize>,
+) {
+    if let Some(container) = entity_container.filter(|&c| c != 0) {
+        nodes.push(Node::new("meta", 0, NodeKind::Meta, Some(container)));
+        let meta = nodes.len() - 1;
+        nodes[container].children.push(meta);
+        nodes.push(Node::new("entity", 0, NodeKind::Question, Some(meta)));
+        let e = nodes.len() - 1;
+        nodes[meta].children.push(e);
+    }
+    let entity = entity_container == Some(0);
     let needed =
         entity || audit.is_some() || !settings.omit_instance_id || settings.instance_name.is_some();
     if !needed {

@@ -204,13 +204,6 @@ impl Form {
         out
     }
 
-    /// Whether a node lies inside a repeat.
-    pub fn in_repeat(&self, index: usize) -> bool {
-        self.ancestors(index)
-            .iter()
-            .any(|&a| self.nodes[a].kind == NodeKind::Repeat)
-    }
-
     /// All nodes in document order, the root excluded.
     pub fn descendants(&self, index: usize) -> Vec<usize> {
         let mut out = Vec::new();

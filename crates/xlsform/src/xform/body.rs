@@ -85,6 +85,20 @@ fn control(ctx: &mut Ctx, i: usize) -> Option<El> {
                     );
                 }
             }
+            if let Some(e) = &form.entity
+                && e.in_repeat()
+                && e.entity_id.is_none()
+                && nearest_repeat_or_self(ctx, e.container) == Some(i)
+            {
+                // A new entity in each repeat instance needs its own id.
+                let id = format!("{}/meta/entity/@id", form.path(e.container));
+                repeat.push(
+                    El::new("setvalue")
+                        .attr("ref", id)
+                        .attr("event", "odk-new-repeat")
+                        .attr("value", "uuid()"),
+                );
+            }
             let mut g = El::new("group").attr("ref", path);
             g.push(label(ctx, i));
             g.push(repeat);
@@ -92,6 +106,13 @@ fn control(ctx: &mut Ctx, i: usize) -> Option<El> {
         }
         NodeKind::Question => question(ctx, i),
     }
+}
+
+fn nearest_repeat_or_self(ctx: &Ctx, i: usize) -> Option<usize> {
+    if ctx.form.nodes[i].kind == NodeKind::Repeat {
+        return Some(i);
+    }
+    nearest_repeat(ctx, i)
 }
 
 fn nearest_repeat(ctx: &Ctx, i: usize) -> Option<usize> {

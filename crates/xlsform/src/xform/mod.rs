@@ -70,6 +70,19 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Like `expr`, for an attribute or child of the entity node (`@id`, `label`),
+    /// one step below it.
+    pub fn expr_below(&mut self, node: usize, attr: &str, text: &str) -> String {
+        self.check(node, attr, text);
+        match self.resolver.expand_below(text, node) {
+            Ok(s) => s,
+            Err(p) => {
+                self.fail(node, attr, p);
+                text.to_string()
+            }
+        }
+    }
+
     /// A value that is not an expression (control or instance attribute): its
     /// references are rewritten, the rest is kept as written.
     pub fn expr_plain(&mut self, node: usize, attr: &str, value: &str) -> String {
@@ -185,12 +198,15 @@ pub fn write(form: &Form, pretty: bool) -> Result<(Written, Vec<Diagnostic>), Ve
     }
     let translations = itext::collect(&mut ctx);
     let mut model = El::new("model").attr("odk:xforms-version", "1.0.0");
-    if form.entity.is_some() {
-        let version = form
-            .settings
-            .entities_version
-            .clone()
-            .unwrap_or_else(|| "2024.1.0".to_string());
+    if let Some(entity) = &form.entity {
+        let version = if entity.in_repeat() {
+            "2025.1.0".to_string()
+        } else {
+            form.settings
+                .entities_version
+                .clone()
+                .unwrap_or_else(|| "2024.1.0".to_string())
+        };
         model.set("entities:entities-version", version);
     }
     if let Some(submission) = submission(form) {
