@@ -139,15 +139,9 @@ impl<'a> Resolver<'a> {
                 && context.is_some()
                 && relative_in_indexed_repeat(text, &indexed, occ);
             let relative = match context {
-                Some(ctx) if relative_allowed => {
-                    self.relative_path(
-                        ctx,
-                        target,
-                        use_current || in_predicate,
-                        reference_parent,
-                    )
-                    .map(|p| up_more(&p, extra_ups))
-                }
+                Some(ctx) if relative_allowed => self
+                    .relative_path(ctx, target, use_current || in_predicate, reference_parent)
+                    .map(|p| up_more(&p, extra_ups)),
                 _ => None,
             };
             let path = match relative {
