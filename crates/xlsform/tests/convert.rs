@@ -565,3 +565,37 @@ fn a_panic_inside_the_spreadsheet_library_becomes_an_unreadable_workbook_error()
         Problem::UnreadableWorkbook { .. }
     ));
 }
+
+/// A zip bomb: a part of 101 MiB of zeros deflates to about 100 KB.
+fn zip_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    writer
+        .start_file("[Content_Types].xml", options)
+        .and_then(|()| writer.start_file("xl/worksheets/sheet1.xml", options))
+        .expect("zip parts");
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..101 {
+        writer.write_all(&zeros).expect("zip write");
+    }
+    writer.finish().expect("zip finish").into_inner()
+}
+
+#[test]
+fn a_workbook_that_decompresses_to_gigabytes_is_refused_before_reading() {
+    let bomb = zip_bomb();
+    assert!(bomb.len() < 1 << 20, "the bomb is small: {}", bomb.len());
+    let failed = convert(&bomb, &Options::default()).unwrap_err();
+    assert!(
+        matches!(&failed.errors[0].problem, Problem::WorkbookTooLarge { what } if what.contains("MB")),
+        "{:?}",
+        failed.errors
+    );
+    assert!(
+        failed.errors[0]
+            .message(xlsform::Lang::Uk)
+            .contains("Книга")
+    );
+}

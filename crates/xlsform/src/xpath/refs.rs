@@ -283,6 +283,17 @@ fn relative_in_indexed_repeat(text: &str, spans: &[(usize, usize)], occ: &Occurr
     ![0, 1, 3, 5].contains(&index)
 }
 
+/// A relative path with `extra` more `../` steps: ` ../a ` becomes ` ../../a `.
+fn up_more(path: &str, extra: usize) -> String {
+    if extra == 0 {
+        return path.to_string();
+    }
+    match path.find("..") {
+        Some(i) => format!("{}{}{}", &path[..i], "../".repeat(extra), &path[i..]),
+        None => path.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,16 +314,5 @@ mod tests {
         assert!(!relative_in_indexed_repeat(text, &spans, &occ[0]));
         assert!(!relative_in_indexed_repeat(text, &spans, &occ[1]));
         assert!(relative_in_indexed_repeat(text, &spans, &occ[2]));
-    }
-}
-
-/// A relative path with `extra` more `../` steps: ` ../a ` becomes ` ../../a `.
-fn up_more(path: &str, extra: usize) -> String {
-    if extra == 0 {
-        return path.to_string();
-    }
-    match path.find("..") {
-        Some(i) => format!("{}{}{}", &path[..i], "../".repeat(extra), &path[i..]),
-        None => path.to_string(),
     }
 }
