@@ -8,6 +8,7 @@ use crate::auth::{SessionStore, ThrottleStore, TokenStore, TwoFactorStore, UserS
 use crate::encrypted::EncryptedValueStore;
 use crate::events::{EventStore, RegistrationStore};
 use crate::org::SettingsStore;
+use crate::outcomes::OutcomeStore;
 use crate::participants::ParticipantStore;
 use crate::retention::ErasureStore;
 
@@ -43,6 +44,7 @@ pub trait Store:
     + EventStore
     + RegistrationStore
     + ParticipantStore
+    + OutcomeStore
     + ErasureStore
 {
     /// Which backend this is, for logs and the health check.

@@ -7,6 +7,7 @@ mod audit;
 mod encrypted;
 mod erasure;
 mod events;
+mod outcomes;
 mod participants;
 mod registrations;
 mod rows;
