@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clm;
 pub mod encrypted;
 pub mod events;
 pub mod ids;

@@ -5,6 +5,7 @@ use thiserror::Error;
 
 use crate::audit::AuditStore;
 use crate::auth::{SessionStore, ThrottleStore, TokenStore, TwoFactorStore, UserStore};
+use crate::clm::ClmStore;
 use crate::encrypted::EncryptedValueStore;
 use crate::events::{EventStore, RegistrationStore};
 use crate::org::SettingsStore;
@@ -46,6 +47,7 @@ pub trait Store:
     + ParticipantStore
     + OutcomeStore
     + ErasureStore
+    + ClmStore
 {
     /// Which backend this is, for logs and the health check.
     fn backend_name(&self) -> &'static str;

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod audit;
+mod clm;
 mod encrypted;
 mod erasure;
 mod events;

@@ -54,6 +54,20 @@ pub enum Action {
     ManageQuestionBank,
     /// Compare learning outcomes across events (viewers see small figures hidden).
     ViewEvidence,
+    /// See the monitoring projects one works on (row-level rules in `clm::project_access`).
+    ViewClmProjects,
+    /// Create monitoring projects and name the staff who work on them.
+    CreateClmProjects,
+    /// Upload, publish and close a project's forms and their media (row-level rules apply).
+    ManageClmForms,
+    /// Create and revoke a project's app users (field devices) (row-level rules apply).
+    ManageClmAppUsers,
+    /// Read a project's submissions (row-level: all, or one's own devices' only).
+    ViewClmSubmissions,
+    /// Set the review state of submissions, with comments (row-level rules apply).
+    ReviewClmSubmissions,
+    /// Export a project's submissions as CSV, XLSX and ZIP (row-level rules apply).
+    ExportClmSubmissions,
 }
 
 impl Action {
@@ -79,6 +93,13 @@ impl Action {
         Action::ManageOutcomes,
         Action::ManageQuestionBank,
         Action::ViewEvidence,
+        Action::ViewClmProjects,
+        Action::CreateClmProjects,
+        Action::ManageClmForms,
+        Action::ManageClmAppUsers,
+        Action::ViewClmSubmissions,
+        Action::ReviewClmSubmissions,
+        Action::ExportClmSubmissions,
     ];
 
     /// The roles allowed to perform this action. Deny by default: a role that is
@@ -107,6 +128,15 @@ impl Action {
             }
             Action::ConfigureUic => &[Admin],
             Action::ForgetParticipants => &[Admin, Coordinator],
+            // Project managers and data viewers may be any of these; the
+            // project's own list of staff decides (`clm::project_access`).
+            Action::ViewClmProjects
+            | Action::ManageClmForms
+            | Action::ManageClmAppUsers
+            | Action::ViewClmSubmissions
+            | Action::ReviewClmSubmissions
+            | Action::ExportClmSubmissions => &[Coordinator, Trainer, Monitor],
+            Action::CreateClmProjects => &[Coordinator],
         }
     }
 
@@ -134,6 +164,13 @@ impl Action {
             Action::ManageOutcomes => "manage_outcomes",
             Action::ManageQuestionBank => "manage_question_bank",
             Action::ViewEvidence => "view_evidence",
+            Action::ViewClmProjects => "view_clm_projects",
+            Action::CreateClmProjects => "create_clm_projects",
+            Action::ManageClmForms => "manage_clm_forms",
+            Action::ManageClmAppUsers => "manage_clm_app_users",
+            Action::ViewClmSubmissions => "view_clm_submissions",
+            Action::ReviewClmSubmissions => "review_clm_submissions",
+            Action::ExportClmSubmissions => "export_clm_submissions",
         }
     }
 }

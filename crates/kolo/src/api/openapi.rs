@@ -24,6 +24,7 @@ pub fn build(specs: &[RouteSpec]) -> Value {
         let allowed = match spec.access {
             Access::Public => "anyone".to_owned(),
             Access::SignInStep => "anyone midway through signing in".to_owned(),
+            Access::AppUser => "a field device with an app-user token".to_owned(),
 
             Access::Staff(action) => action
                 .allowed_roles()
