@@ -161,6 +161,7 @@ pub fn routes() -> RouteTable {
         .merge(participants::routes())
         .merge(privacy::routes())
         .merge(clm::openrosa::routes())
+        .merge(clm::web::routes())
 }
 
 /// Builds the router with its layers, from the inside out: panics become 500s,
