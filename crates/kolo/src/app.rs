@@ -27,7 +27,9 @@ use crate::web::guard::guard;
 use crate::web::routes::RouteIndex;
 use crate::web::security::add_security_headers;
 use crate::web::{Access, AppError, RequestContext, RouteTable, assets};
-use crate::{account, admin, api, audit, auth, dashboard, events, participants, privacy, vault};
+use crate::{
+    account, admin, api, audit, auth, dashboard, events, outcomes, participants, privacy, vault,
+};
 
 /// The organisation as pages show it. Read from settings and refreshed
 /// periodically, so every process of a PostgreSQL deployment follows changes.
@@ -155,6 +157,7 @@ pub fn routes() -> RouteTable {
         .merge(api::routes())
         .merge(events::routes())
         .merge(participants::routes())
+        .merge(outcomes::routes())
         .merge(privacy::routes())
 }
 

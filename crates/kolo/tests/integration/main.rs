@@ -11,6 +11,7 @@ mod events_api;
 mod fixtures;
 mod import;
 mod login;
+mod outcomes;
 mod pages;
 mod participants;
 mod permissions;
