@@ -12,6 +12,7 @@ mod events_audit;
 mod fixtures;
 mod import;
 mod login;
+mod outcomes;
 mod pages;
 mod participants;
 mod permissions;
