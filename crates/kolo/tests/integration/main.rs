@@ -5,12 +5,15 @@ mod accounts;
 mod api;
 mod attendance;
 mod audit;
+#[path = "../support/collect.rs"]
+mod collect;
 mod common;
 mod events;
 mod events_api;
 mod fixtures;
 mod import;
 mod login;
+mod openrosa;
 mod pages;
 mod participants;
 mod permissions;
