@@ -15,6 +15,9 @@
 //! - only 201 and 202 are success; otherwise the submission stays on the
 //!   device, to be sent again.
 
+// Each test binary uses part of this shared module.
+#![allow(dead_code)]
+
 use std::collections::HashMap;
 
 use md5::{Digest, Md5};
