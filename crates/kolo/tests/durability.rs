@@ -60,7 +60,7 @@ fn instance(n: usize) -> String {
 }
 
 fn submission(n: usize) -> (String, Vec<(String, Vec<u8>)>) {
-    let with_photo = n % 3 == 0;
+    let with_photo = n.is_multiple_of(3);
     let photo = if with_photo {
         format!("p{n}.jpg")
     } else {
