@@ -1,8 +1,8 @@
 //! The server's figures as a user of the real binary sees them: resident memory
 //! of `kolo serve` on the demo, idle and after 10,000 page requests; dashboard
 //! requests per second and latency at 32 concurrent signed-in clients, on SQLite
-//! and on PostgreSQL; the bytes of the dashboard with everything it links; the
-//! size of the binary.
+//! and on PostgreSQL; memory after 64 concurrent failed sign-ins; the bytes of
+//! the dashboard with everything it links; the size of the binary.
 //!
 //! Run with `cargo bench -p kolo --bench http`. The `kolo` binary is the one
 //! cargo builds for the bench (release settings), started as a process on a
@@ -37,6 +37,8 @@ const LOGIN: &str = "coordinator";
 const PASSWORD: &str = "kolo-demo-plan-ahead";
 /// Page requests made before the memory is read a second time.
 const PAGE_REQUESTS: usize = 10_000;
+/// Wrong-password sign-ins sent at once to read the memory they cost.
+const FAILED_LOGINS: usize = 64;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
@@ -122,7 +124,75 @@ async fn sqlite(bin: &Path, dir: &Path, clients: usize, run: Duration) -> anyhow
         stats,
     );
     row("SQLite: after the dashboard run", server.memory()?);
+
+    let (answers, took) = failed_logins(server.addr, FAILED_LOGINS).await?;
+    row(
+        format!(
+            "SQLite: after {FAILED_LOGINS} concurrent failed sign-ins (each an Argon2id check)"
+        ),
+        format!(
+            "{}; all answered in {:.1} s ({answers})",
+            server.memory()?,
+            took.as_secs_f64()
+        ),
+    );
     server.stop()
+}
+
+/// Sign-ins with a wrong password sent all at once, each from its own browser
+/// (own visitor cookie and CSRF token). The address throttle counts failures
+/// only after the check, so all of them reach Argon2id: the worst burst one
+/// address can send. Returns the answers by status and the time until the last.
+async fn failed_logins(addr: SocketAddr, count: usize) -> anyhow::Result<(String, Duration)> {
+    let base = format!("http://{addr}");
+    let mut ready = Vec::with_capacity(count);
+    for _ in 0..count {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let form = client
+            .get(format!("{base}/login"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let token = attribute_after(&form, "name=\"_csrf\" value=\"")
+            .context("a CSRF token on the login page")?;
+        ready.push((client, token));
+    }
+    let started = Instant::now();
+    let attempts: Vec<_> = ready
+        .into_iter()
+        .enumerate()
+        .map(|(i, (client, token))| {
+            let url = format!("{base}/login");
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .form(&[
+                        ("_csrf", token.as_str()),
+                        ("login", LOGIN),
+                        ("password", &format!("not the password {i}")),
+                        ("next", "/"),
+                    ])
+                    .send()
+                    .await
+                    .map(|answer| answer.status().as_u16())
+            })
+        })
+        .collect();
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for attempt in attempts {
+        *statuses.entry(attempt.await??).or_default() += 1;
+    }
+    let took = started.elapsed();
+    let answers = statuses
+        .iter()
+        .map(|(status, n)| format!("{n} × {status}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok((answers, took))
 }
 
 async fn on_postgres(

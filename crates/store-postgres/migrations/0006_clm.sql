@@ -105,7 +105,10 @@ CREATE TABLE clm_submission_versions (
     encrypted BOOLEAN NOT NULL,
     is_current BOOLEAN NOT NULL,
     received_at BIGINT NOT NULL,
-    UNIQUE (form_id, instance_id)
+    -- 1 for the first version, then one more per edit.
+    number BIGINT NOT NULL,
+    UNIQUE (form_id, instance_id),
+    UNIQUE (submission_id, number)
 );
 CREATE INDEX clm_submission_versions_by_submission ON clm_submission_versions (submission_id);
 CREATE UNIQUE INDEX clm_submission_versions_one_current ON clm_submission_versions (submission_id) WHERE is_current;

@@ -204,21 +204,41 @@ async fn add_files(
         .execute(&mut **tx)
         .await
         .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            // The name already holds a file: this content stays unnamed, so
+            // its row goes (unless something else names the same content).
+            forget_unnamed_blob(tx, &file.blob.sha256).await?;
+        }
         added += usize::try_from(done.rows_affected()).unwrap_or(0);
     }
     Ok(added)
+}
+
+async fn forget_unnamed_blob(tx: &mut Tx, sha256: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "DELETE FROM clm_blobs WHERE sha256 = ?1 \
+         AND NOT EXISTS (SELECT 1 FROM clm_submission_files WHERE blob_sha256 = ?1) \
+         AND NOT EXISTS (SELECT 1 FROM clm_form_attachments WHERE blob_sha256 = ?1) \
+         AND NOT EXISTS (SELECT 1 FROM clm_form_versions WHERE source_sha256 = ?1)",
+    )
+    .bind(sha256)
+    .execute(&mut **tx)
+    .await
+    .map_err(db_error)?;
+    Ok(())
 }
 
 async fn insert_version(
     tx: &mut Tx,
     submission: &NewSubmission,
     submission_id: &SubmissionId,
+    number: i64,
 ) -> Result<(), StoreError> {
     let meta = &submission.meta;
     sqlx::query(
         "INSERT INTO clm_submission_versions (id, submission_id, form_id, form_version_id, form_version, \
-         instance_id, deprecated_id, instance_name, app_user_id, xml, xml_sha256, encrypted, is_current, received_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, TRUE, ?13)",
+         instance_id, deprecated_id, instance_name, app_user_id, xml, xml_sha256, encrypted, is_current, received_at, \
+         number) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, TRUE, ?13, ?14)",
     )
     .bind(&submission.version_id.0)
     .bind(&submission_id.0)
@@ -233,6 +253,7 @@ async fn insert_version(
     .bind(&submission.xml_sha256)
     .bind(meta.encrypted)
     .bind(submission.received_at.seconds())
+    .bind(number)
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
@@ -320,7 +341,7 @@ impl SqliteStore {
 
         let outcome = if let Some(deprecated) = &submission.meta.deprecated_id {
             let Some(previous) = sqlx::query(
-                "SELECT id, submission_id, is_current FROM clm_submission_versions \
+                "SELECT id, submission_id, is_current, number FROM clm_submission_versions \
                  WHERE form_id = ?1 AND instance_id = ?2",
             )
             .bind(&submission.form_id.0)
@@ -343,7 +364,8 @@ impl SqliteStore {
                 return Ok(SubmitOutcome::NotCurrent);
             }
             let submission_id = SubmissionId(get(&previous, "submission_id")?);
-            insert_version(&mut tx, submission, &submission_id).await?;
+            let number = get::<i64>(&previous, "number")? + 1;
+            insert_version(&mut tx, submission, &submission_id, number).await?;
             // Files the edit still names but did not send again come from the
             // version it replaces, as Collect sends only new or changed media.
             let previous_files = sqlx::query(
@@ -390,7 +412,7 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-            insert_version(&mut tx, submission, &submission.submission_id).await?;
+            insert_version(&mut tx, submission, &submission.submission_id, 1).await?;
             SubmitOutcome::Created(submission.submission_id.clone())
         };
         add_files(
@@ -891,7 +913,7 @@ impl ClmStore for SqliteStore {
         let versions = sqlx::query(
             "SELECT id, instance_id, deprecated_id, form_version_id, form_version, app_user_id, is_current, \
              encrypted, received_at FROM clm_submission_versions WHERE submission_id = ?1 \
-             ORDER BY received_at, id",
+             ORDER BY number",
         )
         .bind(&id.0)
         .fetch_all(&self.pool)

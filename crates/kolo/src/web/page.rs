@@ -42,6 +42,16 @@ const NAVIGATION: &[NavEntry] = &[
         action: Action::ViewEventFigures,
     },
     NavEntry {
+        href: "/outcomes/evidence",
+        message_id: "nav-evidence",
+        action: Action::ViewEvidence,
+    },
+    NavEntry {
+        href: "/outcomes/questions",
+        message_id: "nav-question-bank",
+        action: Action::ManageQuestionBank,
+    },
+    NavEntry {
         href: "/admin/uic",
         message_id: "nav-uic",
         action: Action::ConfigureUic,

@@ -91,3 +91,5 @@ pub fn row<'a>(submission: &'a Submission, key: &'a str, date_ms: i64) -> Export
         form_version: Some("2026113001"),
     }
 }
+
+pub mod generate;
