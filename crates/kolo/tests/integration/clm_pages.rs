@@ -635,3 +635,64 @@ async fn the_api_uploads_publishes_and_lists_with_the_pages_permissions() {
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_demo_has_a_published_survey_with_hundreds_of_fictional_submissions() {
+    let app = TestApp::spawn().await;
+    kolo::demo::create(&*app.store, &app.vault, app.data_dir())
+        .await
+        .expect("the demo is created");
+    let project = app
+        .store
+        .projects()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == kolo::demo::CLM_PROJECT_NAME)
+        .expect("the demo's monitoring project");
+    assert!(project.description.contains("fictional"));
+    let browser = app.browser();
+    let signed = browser.login("coordinator", "kolo-demo-plan-ahead").await;
+    assert_eq!(signed.status(), StatusCode::SEE_OTHER);
+    set_language(&browser, "en").await;
+    let table = format!(
+        "/clm/projects/{}/forms/clm_2024_regional/submissions",
+        project.id
+    );
+    let page = browser.text(&table).await;
+    let total = format!("{} submission(s)", kolo::demo::CLM_SUBMISSIONS);
+    assert!(page.contains(&total), "{page}");
+    // English labels from the form's translations, groups in the header.
+    assert!(
+        page.contains("Availability and accessibility › Waiting time (minutes)"),
+        "{page}"
+    );
+    let rejected = browser.text(&format!("{table}?state=rejected")).await;
+    assert!(
+        !rejected.contains(&total) && !rejected.contains(">0 submission(s)"),
+        "{rejected}"
+    );
+
+    // A regional leader sees only her device's submissions.
+    let odesa = app.browser();
+    odesa.login("monitor.odesa", "kolo-demo-field-notes").await;
+    let page = odesa.text(&table).await;
+    assert!(page.contains("Одеса, пристрій 1"), "{page}");
+    assert!(!page.contains("Харків, пристрій 1"), "{page}");
+
+    let export = browser
+        .get(&format!(
+            "/clm/projects/{}/forms/clm_2024_regional/export/csv.zip",
+            project.id
+        ))
+        .await;
+    let bytes = export.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut main = String::new();
+    zip.by_name("clm_2024_regional.csv")
+        .unwrap()
+        .read_to_string(&mut main)
+        .unwrap();
+    assert_eq!(main.lines().count(), kolo::demo::CLM_SUBMISSIONS + 1);
+    app.finish().await;
+}
