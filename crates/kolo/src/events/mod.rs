@@ -24,6 +24,7 @@ pub(crate) mod api_helpers {
     pub(crate) use super::api::{invalid, parse_body};
 }
 pub use pdf::{SheetData, certificate_pdf, sign_in_sheet_pdf};
+pub(crate) use web::funder_choices;
 
 use crate::app::AppState;
 use crate::web::{AppError, RouteTable, Staff, i18n};

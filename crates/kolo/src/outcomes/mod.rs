@@ -5,9 +5,11 @@
 
 mod bank;
 mod charts;
+pub mod evidence;
 mod public;
 mod results;
 mod setup;
+mod xlsx;
 
 use axum::http::{HeaderMap, header};
 use kolo_core::events::{Event, EventAccess};
@@ -23,6 +25,7 @@ pub fn routes() -> RouteTable {
         .merge(public::routes())
         .merge(results::routes())
         .merge(bank::routes())
+        .merge(evidence::routes())
 }
 
 /// The public path where participants type a code.

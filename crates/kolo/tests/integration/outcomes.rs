@@ -621,3 +621,63 @@ async fn the_projector_page_and_the_handout_carry_the_code_and_its_qr() {
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_evidence_compares_formats_and_hides_small_figures_from_viewers() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    app.user("vira", &[Role::Viewer]).await;
+    let staff = app.signed_in("olena").await;
+    let (_, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let pre = code_of(&instruments, InstrumentKind::PreTest);
+    let post = code_of(&instruments, InstrumentKind::PostTest);
+    for person in [&OKSANA, &YULIA, &HALYNA] {
+        let visitor = app.browser();
+        answer_test(&visitor, &pre, person, false).await;
+        answer_test(&visitor, &post, person, true).await;
+    }
+    let page = staff.text("/outcomes/evidence").await;
+    let table = &page[page.find("id=\"evidence\"").expect("the comparison")..];
+    // Three pairs in person: the gain is shown with its n, online has none.
+    assert!(table.contains("(n = 3)"), "{table}");
+    assert!(page.contains("id=\"summary\""));
+    assert!(page.contains("формат") || page.contains("format"));
+
+    let viewer = app.signed_in("vira").await;
+    let hidden = viewer.text("/outcomes/evidence").await;
+    assert!(
+        !hidden.contains("(n = 3)"),
+        "figures of three people are hidden from viewers"
+    );
+    assert!(hidden.contains("приховано") || hidden.contains("hidden"));
+
+    let csv = staff.get("/outcomes/evidence.csv").await;
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = csv.text().await.unwrap();
+    assert!(csv.lines().count() > 10 && csv.contains(",3,"), "{csv}");
+    let xlsx = viewer.get("/outcomes/evidence.xlsx").await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = xlsx.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("a workbook");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("the sheet");
+    assert!(range.height() > 10);
+    let text: String = range
+        .rows()
+        .flatten()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join("|");
+    assert!(
+        text.contains("приховано") || text.contains("hidden"),
+        "{text}"
+    );
+    app.finish().await;
+}
