@@ -6,6 +6,7 @@
 mod bank;
 mod charts;
 pub mod evidence;
+mod paper;
 mod public;
 mod results;
 mod setup;
@@ -23,6 +24,7 @@ use crate::web::{AppError, RequestContext, RouteTable, Staff};
 pub fn routes() -> RouteTable {
     setup::routes()
         .merge(public::routes())
+        .merge(paper::routes())
         .merge(results::routes())
         .merge(bank::routes())
         .merge(evidence::routes())
