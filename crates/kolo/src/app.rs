@@ -163,6 +163,7 @@ pub fn routes() -> RouteTable {
         .merge(outcomes::routes())
         .merge(privacy::routes())
         .merge(clm::openrosa::routes())
+        .merge(clm::web::routes())
 }
 
 /// Builds the router with its layers, from the inside out: panics become 500s,

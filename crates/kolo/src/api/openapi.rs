@@ -104,6 +104,10 @@ fn schemas() -> Value {
     {
         all.extend(events);
     }
+    if let (Value::Object(all), Value::Object(clm)) = (&mut schemas, crate::clm::web::api_schemas())
+    {
+        all.extend(clm);
+    }
     schemas
 }
 

@@ -32,6 +32,11 @@ const NAVIGATION: &[NavEntry] = &[
         action: Action::ViewParticipants,
     },
     NavEntry {
+        href: "/clm",
+        message_id: "nav-clm",
+        action: Action::ViewClmProjects,
+    },
+    NavEntry {
         href: "/figures/events",
         message_id: "nav-event-figures",
         action: Action::ViewEventFigures,
