@@ -36,7 +36,7 @@ const FORM: &str = "\
 | | durable | 1 |
 ";
 
-const SUBMISSIONS: usize = 3_000;
+const SUBMISSIONS: usize = 6_000;
 const CLIENTS: usize = 24;
 const KILLS: usize = 5;
 
@@ -212,7 +212,7 @@ async fn acknowledged_submissions_survive_sigkill_exactly_once_with_their_files(
         let clients = tokio::spawn(send_round(server_url, ledger.clone(), stop.clone()));
         if round < KILLS {
             // Let the clients get going, then pull the plug mid-stream.
-            tokio::time::sleep(Duration::from_millis(700 + 150 * round as u64)).await;
+            tokio::time::sleep(Duration::from_millis(400 + 100 * round as u64)).await;
             server.kill();
             *stop.lock().unwrap() = true;
             clients.await.unwrap();

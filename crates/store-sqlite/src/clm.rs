@@ -19,6 +19,7 @@ use crate::rows::{corrupt, get};
 use crate::{SqliteStore, db_error};
 
 type Tx = Transaction<'static, Sqlite>;
+type Conn = sqlx::SqliteConnection;
 
 const VERSION_COLUMNS: &str = "id, form_id, version, title, xml_md5, root_name, public_key, binary_fields, \
      state, created_at, published_at";
@@ -153,7 +154,7 @@ fn push_filter(query: &mut QueryBuilder<Sqlite>, filter: &SubmissionFilter) {
     }
 }
 
-async fn insert_blob(tx: &mut Tx, blob: &BlobRef, now: Timestamp) -> Result<(), StoreError> {
+async fn insert_blob(tx: &mut Conn, blob: &BlobRef, now: Timestamp) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO clm_blobs (sha256, size, md5, created_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (sha256) DO NOTHING",
@@ -162,7 +163,7 @@ async fn insert_blob(tx: &mut Tx, blob: &BlobRef, now: Timestamp) -> Result<(), 
     .bind(i64::try_from(blob.size).map_err(|_| StoreError::Database("blob too large".into()))?)
     .bind(&blob.md5)
     .bind(now.seconds())
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .map_err(db_error)?;
     Ok(())
@@ -171,7 +172,7 @@ async fn insert_blob(tx: &mut Tx, blob: &BlobRef, now: Timestamp) -> Result<(), 
 /// Records the awaited names and the received files of a version; returns how
 /// many files were new (a name already holding a file keeps it).
 async fn add_files(
-    tx: &mut Tx,
+    tx: &mut Conn,
     version: &SubmissionVersionId,
     expected: &[String],
     files: &[NewSubmissionFile],
@@ -184,7 +185,7 @@ async fn add_files(
         )
         .bind(&version.0)
         .bind(name)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db_error)?;
     }
@@ -201,7 +202,7 @@ async fn add_files(
         .bind(&file.name)
         .bind(&file.content_type)
         .bind(&file.blob.sha256)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db_error)?;
         if done.rows_affected() == 0 {
@@ -214,7 +215,7 @@ async fn add_files(
     Ok(added)
 }
 
-async fn forget_unnamed_blob(tx: &mut Tx, sha256: &str) -> Result<(), StoreError> {
+async fn forget_unnamed_blob(tx: &mut Conn, sha256: &str) -> Result<(), StoreError> {
     sqlx::query(
         "DELETE FROM clm_blobs WHERE sha256 = ?1 \
          AND NOT EXISTS (SELECT 1 FROM clm_submission_files WHERE blob_sha256 = ?1) \
@@ -222,14 +223,14 @@ async fn forget_unnamed_blob(tx: &mut Tx, sha256: &str) -> Result<(), StoreError
          AND NOT EXISTS (SELECT 1 FROM clm_form_versions WHERE source_sha256 = ?1)",
     )
     .bind(sha256)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .map_err(db_error)?;
     Ok(())
 }
 
 async fn insert_version(
-    tx: &mut Tx,
+    tx: &mut Conn,
     submission: &NewSubmission,
     submission_id: &SubmissionId,
     number: i64,
@@ -254,7 +255,7 @@ async fn insert_version(
     .bind(meta.encrypted)
     .bind(submission.received_at.seconds())
     .bind(number)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .map_err(db_error)?;
     Ok(())
@@ -300,88 +301,87 @@ impl SqliteStore {
         }
         Ok(form)
     }
+}
 
-    /// One attempt of `submit`; a unique violation from a concurrent writer
-    /// of the same instanceID makes the caller try again.
-    async fn submit_once(&self, submission: &NewSubmission) -> Result<SubmitOutcome, StoreError> {
-        let mut tx = self.write_transaction().await?;
-        let now = submission.received_at;
-        let existing = sqlx::query(
-            "SELECT id, submission_id, xml_sha256, is_current FROM clm_submission_versions \
+/// Stores one submission inside the caller's transaction (a savepoint of the
+/// group commit); the caller rolls back outcomes that change nothing.
+async fn submit_in(tx: &mut Conn, submission: &NewSubmission) -> Result<SubmitOutcome, StoreError> {
+    let now = submission.received_at;
+    let existing = sqlx::query(
+        "SELECT id, submission_id, xml_sha256, is_current FROM clm_submission_versions \
              WHERE form_id = ?1 AND instance_id = ?2",
+    )
+    .bind(&submission.form_id.0)
+    .bind(&submission.meta.instance_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_error)?;
+    if let Some(row) = existing {
+        let sha: String = get(&row, "xml_sha256")?;
+        if sha != submission.xml_sha256 {
+            return Ok(SubmitOutcome::DifferentXml);
+        }
+        if !get::<bool>(&row, "is_current")? {
+            return Ok(SubmitOutcome::NotCurrent);
+        }
+        let version = SubmissionVersionId(get(&row, "id")?);
+        let added = add_files(
+            tx,
+            &version,
+            &submission.expected_files,
+            &submission.files,
+            now,
+        )
+        .await?;
+        return Ok(SubmitOutcome::Repeated {
+            id: SubmissionId(get(&row, "submission_id")?),
+            added_files: added,
+        });
+    }
+
+    let outcome = if let Some(deprecated) = &submission.meta.deprecated_id {
+        let Some(previous) = sqlx::query(
+            "SELECT id, submission_id, is_current, number FROM clm_submission_versions \
+                 WHERE form_id = ?1 AND instance_id = ?2",
         )
         .bind(&submission.form_id.0)
-        .bind(&submission.meta.instance_id)
+        .bind(deprecated)
         .fetch_optional(&mut *tx)
         .await
+        .map_err(db_error)?
+        else {
+            return Ok(SubmitOutcome::DeprecatedNotFound);
+        };
+        let previous_id: String = get(&previous, "id")?;
+        let superseded = sqlx::query(
+            "UPDATE clm_submission_versions SET is_current = FALSE WHERE id = ?1 AND is_current",
+        )
+        .bind(&previous_id)
+        .execute(&mut *tx)
+        .await
         .map_err(db_error)?;
-        if let Some(row) = existing {
-            let sha: String = get(&row, "xml_sha256")?;
-            if sha != submission.xml_sha256 {
-                return Ok(SubmitOutcome::DifferentXml);
-            }
-            if !get::<bool>(&row, "is_current")? {
-                return Ok(SubmitOutcome::NotCurrent);
-            }
-            let version = SubmissionVersionId(get(&row, "id")?);
-            let added = add_files(
-                &mut tx,
-                &version,
-                &submission.expected_files,
-                &submission.files,
-                now,
-            )
-            .await?;
-            tx.commit().await.map_err(db_error)?;
-            return Ok(SubmitOutcome::Repeated {
-                id: SubmissionId(get(&row, "submission_id")?),
-                added_files: added,
-            });
+        if superseded.rows_affected() != 1 {
+            return Ok(SubmitOutcome::NotCurrent);
         }
-
-        let outcome = if let Some(deprecated) = &submission.meta.deprecated_id {
-            let Some(previous) = sqlx::query(
-                "SELECT id, submission_id, is_current, number FROM clm_submission_versions \
-                 WHERE form_id = ?1 AND instance_id = ?2",
-            )
-            .bind(&submission.form_id.0)
-            .bind(deprecated)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_error)?
-            else {
-                return Ok(SubmitOutcome::DeprecatedNotFound);
-            };
-            let previous_id: String = get(&previous, "id")?;
-            let superseded = sqlx::query(
-                "UPDATE clm_submission_versions SET is_current = FALSE WHERE id = ?1 AND is_current",
-            )
-            .bind(&previous_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-            if superseded.rows_affected() != 1 {
-                return Ok(SubmitOutcome::NotCurrent);
-            }
-            let submission_id = SubmissionId(get(&previous, "submission_id")?);
-            let number = get::<i64>(&previous, "number")? + 1;
-            insert_version(&mut tx, submission, &submission_id, number).await?;
-            // Files the edit still names but did not send again come from the
-            // version it replaces, as Collect sends only new or changed media.
-            let previous_files = sqlx::query(
-                "SELECT name, content_type, blob_sha256 FROM clm_submission_files \
+        let submission_id = SubmissionId(get(&previous, "submission_id")?);
+        let number = get::<i64>(&previous, "number")? + 1;
+        insert_version(tx, submission, &submission_id, number).await?;
+        // Files the edit still names but did not send again come from the
+        // version it replaces, as Collect sends only new or changed media.
+        let previous_files = sqlx::query(
+            "SELECT name, content_type, blob_sha256 FROM clm_submission_files \
                  WHERE version_id = ?1 AND blob_sha256 IS NOT NULL",
-            )
-            .bind(&previous_id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db_error)?;
-            for row in &previous_files {
-                let name: String = get(row, "name")?;
-                let kept = submission.expected_files.contains(&name);
-                let resent = submission.files.iter().any(|f| f.name == name);
-                if kept && !resent {
-                    sqlx::query(
+        )
+        .bind(&previous_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        for row in &previous_files {
+            let name: String = get(row, "name")?;
+            let kept = submission.expected_files.contains(&name);
+            let resent = submission.files.iter().any(|f| f.name == name);
+            if kept && !resent {
+                sqlx::query(
                         "INSERT INTO clm_submission_files (version_id, name, content_type, blob_sha256) \
                          VALUES (?1, ?2, ?3, ?4)",
                     )
@@ -392,40 +392,38 @@ impl SqliteStore {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                }
             }
-            sqlx::query("UPDATE clm_submissions SET updated_at = ?2 WHERE id = ?1")
-                .bind(&submission_id.0)
-                .bind(now.seconds())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            SubmitOutcome::Edited(submission_id)
-        } else {
-            sqlx::query(
-                "INSERT INTO clm_submissions (id, form_id, review_state, created_at, updated_at) \
-                 VALUES (?1, ?2, 'received', ?3, ?3)",
-            )
-            .bind(&submission.submission_id.0)
-            .bind(&submission.form_id.0)
+        }
+        sqlx::query("UPDATE clm_submissions SET updated_at = ?2 WHERE id = ?1")
+            .bind(&submission_id.0)
             .bind(now.seconds())
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-            insert_version(&mut tx, submission, &submission.submission_id, 1).await?;
-            SubmitOutcome::Created(submission.submission_id.clone())
-        };
-        add_files(
-            &mut tx,
-            &submission.version_id,
-            &submission.expected_files,
-            &submission.files,
-            now,
+        SubmitOutcome::Edited(submission_id)
+    } else {
+        sqlx::query(
+            "INSERT INTO clm_submissions (id, form_id, review_state, created_at, updated_at) \
+                 VALUES (?1, ?2, 'received', ?3, ?3)",
         )
-        .await?;
-        tx.commit().await.map_err(db_error)?;
-        Ok(outcome)
-    }
+        .bind(&submission.submission_id.0)
+        .bind(&submission.form_id.0)
+        .bind(now.seconds())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        insert_version(tx, submission, &submission.submission_id, 1).await?;
+        SubmitOutcome::Created(submission.submission_id.clone())
+    };
+    add_files(
+        tx,
+        &submission.version_id,
+        &submission.expected_files,
+        &submission.files,
+        now,
+    )
+    .await?;
+    Ok(outcome)
 }
 
 #[async_trait]
@@ -854,12 +852,14 @@ impl ClmStore for SqliteStore {
     }
 
     async fn submit(&self, submission: &NewSubmission) -> Result<SubmitOutcome, StoreError> {
-        match self.submit_once(submission).await {
-            // Another connection stored the same instanceID between our read
-            // and our insert: the second attempt sees it.
-            Err(StoreError::Conflict(_)) => self.submit_once(submission).await,
-            other => other,
-        }
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.submissions
+            .send((submission.clone(), reply))
+            .await
+            .map_err(|_| StoreError::Database("the submission writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Database("the submission writer has stopped".into()))?
     }
 
     async fn submissions(
@@ -1054,5 +1054,88 @@ impl ClmStore for SqliteStore {
         rows.iter()
             .filter_map(|row| blob_from_row(row).transpose())
             .collect()
+    }
+}
+
+/// A submission waiting for the group commit, and where its outcome goes.
+pub(crate) type SubmitJob = (
+    NewSubmission,
+    tokio::sync::oneshot::Sender<Result<SubmitOutcome, StoreError>>,
+);
+
+/// At most this many submissions share one transaction.
+const GROUP_SIZE: usize = 128;
+
+/// Group commit: SQLite has one writer at a time and a commit costs an fsync,
+/// so submissions arriving together are written by this one task in one
+/// transaction (each in its own savepoint, so one refusal undoes only
+/// itself) and told their outcome only after that transaction is durable.
+/// Concurrent writers would otherwise queue on the file lock, sleeping in
+/// SQLite's busy handler.
+pub(crate) async fn group_writer(
+    pool: sqlx::SqlitePool,
+    mut jobs: tokio::sync::mpsc::Receiver<SubmitJob>,
+) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < GROUP_SIZE {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        match write_group(&pool, &batch).await {
+            Ok(outcomes) => {
+                for ((_, reply), outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = reply.send(outcome);
+                }
+            }
+            Err(error) => {
+                for (_, reply) in batch {
+                    let _ = reply.send(Err(StoreError::Database(error.to_string())));
+                }
+            }
+        }
+    }
+}
+
+async fn write_group(
+    pool: &sqlx::SqlitePool,
+    batch: &[SubmitJob],
+) -> Result<Vec<Result<SubmitOutcome, StoreError>>, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for (submission, _) in batch {
+        outcomes.push(submit_in_savepoint(&mut tx, submission).await);
+    }
+    tx.commit().await.map_err(db_error)?;
+    Ok(outcomes)
+}
+
+async fn submit_in_savepoint(
+    tx: &mut Tx,
+    submission: &NewSubmission,
+) -> Result<SubmitOutcome, StoreError> {
+    use sqlx::Acquire;
+    let mut savepoint = tx.begin().await.map_err(db_error)?;
+    match submit_in(&mut savepoint, submission).await {
+        Ok(outcome) => {
+            let changes = matches!(
+                outcome,
+                SubmitOutcome::Created(_)
+                    | SubmitOutcome::Edited(_)
+                    | SubmitOutcome::Repeated { .. }
+            );
+            if changes {
+                savepoint.commit().await.map_err(db_error)?;
+            } else {
+                savepoint.rollback().await.map_err(db_error)?;
+            }
+            Ok(outcome)
+        }
+        Err(error) => {
+            let _ = savepoint.rollback().await;
+            Err(error)
+        }
     }
 }

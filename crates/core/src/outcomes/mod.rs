@@ -9,6 +9,7 @@
 mod bank;
 mod code;
 mod instrument;
+mod paper;
 mod response;
 mod store;
 
@@ -18,6 +19,7 @@ pub use bank::{
 };
 pub use code::{CODE_ALPHABET, CODE_LENGTH, ShortCode};
 pub use instrument::{Instrument, InstrumentKind, InstrumentState, Template, instrument_window};
+pub use paper::{PaperProblem, check_paper_row};
 pub use response::{
     ACTIONS, Answer, BARRIERS, FEEDBACK_ITEMS, MAX_COMMENT_CHARS, NewResponse, ResponseSource,
     Scored, StoredResponse, SubmissionProblem, check_feedback, check_follow_up, check_for,

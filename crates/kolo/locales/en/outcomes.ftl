@@ -190,3 +190,22 @@ evidence-can = What these figures can show: how much people's test scores change
 evidence-cannot = What they cannot show: that the format caused a difference. People were not assigned to formats at random, topics, trainers and groups differ, and only those who answered both tests are counted. Differences resting on few people may be chance.
 evidence-summary = { $better } had the higher normalised gain ({ $a } against { $b }).
 evidence-summary-none = There are not yet enough paired results in two formats to compare them.
+
+## Paper entry
+outcomes-paper-hint = One row per paper form. Type the person's code, or the answers it is built from (mother's and father's first names, F/M/X, date of birth as YYYY-MM-DD; - for a name they do not know). Then the circled letters per question (AC for several), a number for a numeric question, or - when there is no answer. Empty rows are skipped.
+paper-column-code = Code
+paper-column-mother = Mother
+paper-column-father = Father
+paper-column-sex = Sex
+paper-column-birth = Born
+paper-question = question { $n }
+paper-problem = Row { $row }, { $column }: { $problem }
+paper-empty = empty; type - when there is no answer.
+paper-unknown-letter = the letter { $letter } is not an option (A to { $last }).
+paper-several-letters = several letters for a question with one answer.
+paper-not-a-number = not a number.
+paper-already = the code { $code } has already answered this test (or is typed twice).
+paper-nothing = No row is filled in.
+paper-conflict = A person answered online while you typed; nothing was saved. Check the rows and save again.
+paper-saved = Saved, with the scores:
+outcomes-paper-more-rows = More rows

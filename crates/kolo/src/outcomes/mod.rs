@@ -5,9 +5,12 @@
 
 mod bank;
 mod charts;
+pub mod evidence;
+mod paper;
 mod public;
 mod results;
 mod setup;
+mod xlsx;
 
 use axum::http::{HeaderMap, header};
 use kolo_core::events::{Event, EventAccess};
@@ -21,8 +24,10 @@ use crate::web::{AppError, RequestContext, RouteTable, Staff};
 pub fn routes() -> RouteTable {
     setup::routes()
         .merge(public::routes())
+        .merge(paper::routes())
         .merge(results::routes())
         .merge(bank::routes())
+        .merge(evidence::routes())
 }
 
 /// The public path where participants type a code.

@@ -621,3 +621,142 @@ async fn the_projector_page_and_the_handout_carry_the_code_and_its_qr() {
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_evidence_compares_formats_and_hides_small_figures_from_viewers() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    app.user("vira", &[Role::Viewer]).await;
+    let staff = app.signed_in("olena").await;
+    let (_, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let pre = code_of(&instruments, InstrumentKind::PreTest);
+    let post = code_of(&instruments, InstrumentKind::PostTest);
+    for person in [&OKSANA, &YULIA, &HALYNA] {
+        let visitor = app.browser();
+        answer_test(&visitor, &pre, person, false).await;
+        answer_test(&visitor, &post, person, true).await;
+    }
+    let page = staff.text("/outcomes/evidence").await;
+    let table = &page[page.find("id=\"evidence\"").expect("the comparison")..];
+    // Three pairs in person: the gain is shown with its n, online has none.
+    assert!(table.contains("(n = 3)"), "{table}");
+    assert!(page.contains("id=\"summary\""));
+    assert!(page.contains("формат") || page.contains("format"));
+
+    let viewer = app.signed_in("vira").await;
+    let hidden = viewer.text("/outcomes/evidence").await;
+    assert!(
+        !hidden.contains("(n = 3)"),
+        "figures of three people are hidden from viewers"
+    );
+    assert!(hidden.contains("приховано") || hidden.contains("hidden"));
+
+    let csv = staff.get("/outcomes/evidence.csv").await;
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = csv.text().await.unwrap();
+    assert!(csv.lines().count() > 10 && csv.contains(",3,"), "{csv}");
+    let xlsx = viewer.get("/outcomes/evidence.xlsx").await;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = xlsx.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("a workbook");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("the sheet");
+    assert!(range.height() > 10);
+    let text: String = range
+        .rows()
+        .flatten()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join("|");
+    assert!(
+        text.contains("приховано") || text.contains("hidden"),
+        "{text}"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn paper_tests_are_typed_as_letters_and_a_wrong_letter_names_its_row_and_column() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let staff = app.signed_in("olena").await;
+    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let pre_test = instruments
+        .iter()
+        .find(|i| i.kind == InstrumentKind::PreTest)
+        .unwrap();
+    let bank = app.store.questions().await.unwrap();
+    // The right letters in the pre-test's own order.
+    let right: Vec<&str> = pre_test
+        .question_ids
+        .iter()
+        .map(|id| match bank.iter().find(|q| &q.id == id).unwrap().kind {
+            kolo_core::outcomes::QuestionKind::Single => "B",
+            kolo_core::outcomes::QuestionKind::Multiple => "ab",
+            _ => "А", // Cyrillic А from a Ukrainian keyboard: "true".
+        })
+        .collect();
+    let path = format!("/events/{event}/outcomes/pre_test/paper");
+    assert!(staff.text(&path).await.contains("name=\"c9_7\""));
+
+    // Row 1 by code, row 2 by the answers; row 2 has a letter that is no option.
+    let mut form: Vec<(String, String)> = vec![("rows".into(), "10".into())];
+    form.push(("c0_0".into(), OKSANA.code.into()));
+    for (c, letter) in right.iter().enumerate() {
+        form.push((format!("c0_{}", 5 + c), (*letter).into()));
+    }
+    for (c, value) in [YULIA.mother, YULIA.father, "M", YULIA.birth]
+        .iter()
+        .enumerate()
+    {
+        form.push((format!("c1_{}", 1 + c), (*value).into()));
+    }
+    form.push(("c1_5".into(), "E".into()));
+    form.push(("c1_6".into(), "-".into()));
+    form.push(("c1_7".into(), "-".into()));
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let response = staff.post(&path, &fields).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("id=\"paper-errors\""), "{body}");
+    assert!(
+        body.contains("Рядок 2, питання 1: літери E немає")
+            || body.contains("Row 2, question 1: the letter E is not an option"),
+        "{body}"
+    );
+    assert!(body.contains("class=\"bad\""));
+    assert!(
+        app.store.responses(&pre_test.id).await.unwrap().is_empty(),
+        "nothing stored"
+    );
+
+    // Corrected: both rows saved with their scores at once.
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| if *k == "c1_5" { (*k, "a") } else { (*k, *v) })
+        .collect();
+    let body = staff.post(&path, &fields).await.text().await.unwrap();
+    assert!(body.contains("id=\"paper-saved\""), "{body}");
+    assert!(body.contains(&format!("{}: ", OKSANA.code)));
+    assert!(body.contains("4 з 4") || body.contains("4 of 4"));
+    let stored = app.store.responses(&pre_test.id).await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert!(
+        stored
+            .iter()
+            .any(|r| r.uic.as_str() == YULIA.code && r.points == Some(0))
+    );
+
+    // The same people again: refused by row, nothing stored twice.
+    let body = staff.post(&path, &fields).await.text().await.unwrap();
+    assert!(body.contains(OKSANA.code) && body.contains("id=\"paper-errors\""));
+    assert_eq!(app.store.responses(&pre_test.id).await.unwrap().len(), 2);
+    app.finish().await;
+}
