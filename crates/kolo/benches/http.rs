@@ -1,8 +1,8 @@
 //! The server's figures as a user of the real binary sees them: resident memory
 //! of `kolo serve` on the demo, idle and after 10,000 page requests; dashboard
 //! requests per second and latency at 32 concurrent signed-in clients, on SQLite
-//! and on PostgreSQL; the bytes of the dashboard with everything it links; the
-//! size of the binary.
+//! and on PostgreSQL; memory after 64 concurrent failed sign-ins; the bytes of
+//! the dashboard with everything it links; the size of the binary.
 //!
 //! Run with `cargo bench -p kolo --bench http`. The `kolo` binary is the one
 //! cargo builds for the bench (release settings), started as a process on a
@@ -37,6 +37,8 @@ const LOGIN: &str = "coordinator";
 const PASSWORD: &str = "kolo-demo-plan-ahead";
 /// Page requests made before the memory is read a second time.
 const PAGE_REQUESTS: usize = 10_000;
+/// Wrong-password sign-ins sent at once to read the memory they cost.
+const FAILED_LOGINS: usize = 64;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
@@ -116,21 +118,81 @@ async fn sqlite(bin: &Path, dir: &Path, clients: usize, run: Duration) -> anyhow
         format!("{}; {}", server.memory()?, stats.summary()),
     );
 
-    let dashboard = [get("/", &cookie)];
-    load(
-        server.addr,
-        &dashboard,
-        clients,
-        Limit::Time(Duration::from_secs(1)),
-    )
-    .await?;
-    let stats = load(server.addr, &dashboard, clients, Limit::Time(run)).await?;
+    let stats = dashboard_run(&server, &cookie, clients, run).await?;
     row(
         format!("SQLite: dashboard, {clients} clients, {}s", run.as_secs()),
-        stats.summary(),
+        stats,
     );
     row("SQLite: after the dashboard run", server.memory()?);
+
+    let (answers, took) = failed_logins(server.addr, FAILED_LOGINS).await?;
+    row(
+        format!(
+            "SQLite: after {FAILED_LOGINS} concurrent failed sign-ins (each an Argon2id check)"
+        ),
+        format!(
+            "{}; all answered in {:.1} s ({answers})",
+            server.memory()?,
+            took.as_secs_f64()
+        ),
+    );
     server.stop()
+}
+
+/// Sign-ins with a wrong password sent all at once, each from its own browser
+/// (own visitor cookie and CSRF token). The address throttle counts failures
+/// only after the check, so all of them reach Argon2id: the worst burst one
+/// address can send. Returns the answers by status and the time until the last.
+async fn failed_logins(addr: SocketAddr, count: usize) -> anyhow::Result<(String, Duration)> {
+    let base = format!("http://{addr}");
+    let mut ready = Vec::with_capacity(count);
+    for _ in 0..count {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let form = client
+            .get(format!("{base}/login"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let token = attribute_after(&form, "name=\"_csrf\" value=\"")
+            .context("a CSRF token on the login page")?;
+        ready.push((client, token));
+    }
+    let started = Instant::now();
+    let attempts: Vec<_> = ready
+        .into_iter()
+        .enumerate()
+        .map(|(i, (client, token))| {
+            let url = format!("{base}/login");
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .form(&[
+                        ("_csrf", token.as_str()),
+                        ("login", LOGIN),
+                        ("password", &format!("not the password {i}")),
+                        ("next", "/"),
+                    ])
+                    .send()
+                    .await
+                    .map(|answer| answer.status().as_u16())
+            })
+        })
+        .collect();
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    for attempt in attempts {
+        *statuses.entry(attempt.await??).or_default() += 1;
+    }
+    let took = started.elapsed();
+    let answers = statuses
+        .iter()
+        .map(|(status, n)| format!("{n} × {status}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok((answers, took))
 }
 
 async fn on_postgres(
@@ -154,7 +216,29 @@ async fn on_postgres(
         server.memory()?,
     );
     let cookie = sign_in(server.addr).await?;
-    let dashboard = [get("/", &cookie)];
+    let stats = dashboard_run(&server, &cookie, clients, run).await?;
+    row(
+        format!(
+            "PostgreSQL: dashboard, {clients} clients, {}s",
+            run.as_secs()
+        ),
+        stats,
+    );
+    row("PostgreSQL: after the dashboard run", server.memory()?);
+    server.stop()
+}
+
+/// The dashboard requested by `clients` signed-in connections for `run`, after
+/// a second of warm-up: throughput and latency, and what each request cost the
+/// server in CPU time and context switches (figures that depend less on what
+/// else the machine is doing), with the load average before and after.
+async fn dashboard_run(
+    server: &Server,
+    cookie: &str,
+    clients: usize,
+    run: Duration,
+) -> anyhow::Result<String> {
+    let dashboard = [get("/", cookie)];
     load(
         server.addr,
         &dashboard,
@@ -162,16 +246,50 @@ async fn on_postgres(
         Limit::Time(Duration::from_secs(1)),
     )
     .await?;
+    let load_before = load_average()?;
+    let (cpu_before, switches_before) = (server.cpu()?, server.context_switches()?);
+    let own_before = cpu_of("self")?;
     let stats = load(server.addr, &dashboard, clients, Limit::Time(run)).await?;
-    row(
-        format!(
-            "PostgreSQL: dashboard, {clients} clients, {}s",
-            run.as_secs()
-        ),
+    let requests = stats.latencies.len() as f64;
+    let cpu = (server.cpu()? - cpu_before).as_secs_f64();
+    let switches = server.context_switches()? - switches_before;
+    let own = (cpu_of("self")? - own_before).as_secs_f64();
+    Ok(format!(
+        "{}; server CPU {:.0} µs and {:.1} context switches a request ({:.2} cores busy), load generator {:.0} µs a request; load average {} before, {} after",
         stats.summary(),
-    );
-    row("PostgreSQL: after the dashboard run", server.memory()?);
-    server.stop()
+        cpu * 1e6 / requests,
+        switches as f64 / requests,
+        cpu / stats.elapsed.as_secs_f64(),
+        own * 1e6 / requests,
+        load_before,
+        load_average()?
+    ))
+}
+
+/// The one-minute load average: how busy the shared machine was.
+fn load_average() -> anyhow::Result<String> {
+    let text = std::fs::read_to_string("/proc/loadavg")?;
+    Ok(text.split(' ').next().unwrap_or("?").to_owned())
+}
+
+/// CPU time (user and system) a process has used, from /proc/PID/stat.
+fn cpu_of(pid: &str) -> anyhow::Result<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // The command name may hold spaces; the fields we want follow its ')'.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    // After the name: state is field 3, utime 14 and stime 15 (1-based, man 5 proc).
+    let ticks = |i: usize| -> anyhow::Result<u64> {
+        Ok(fields
+            .get(i - 3)
+            .context("a field of /proc/PID/stat")?
+            .parse()?)
+    };
+    // The kernel reports in USER_HZ, 100 a second on Linux.
+    Ok(Duration::from_millis((ticks(14)? + ticks(15)?) * 10))
 }
 
 /// A `kolo` process on a free loopback port.
@@ -232,6 +350,24 @@ impl Server {
             field("VmRSS:")? as f64 / 1024.0,
             field("VmHWM:")? as f64 / 1024.0
         ))
+    }
+
+    fn cpu(&self) -> anyhow::Result<Duration> {
+        cpu_of(&self.child.id().to_string())
+    }
+
+    /// Context switches of all the process's threads so far.
+    fn context_switches(&self) -> anyhow::Result<u64> {
+        let mut total = 0;
+        for task in std::fs::read_dir(format!("/proc/{}/task", self.child.id()))? {
+            let status = std::fs::read_to_string(task?.path().join("status"))?;
+            total += status
+                .lines()
+                .filter(|l| l.contains("ctxt_switches:"))
+                .filter_map(|l| l.split(':').nth(1)?.trim().parse::<u64>().ok())
+                .sum::<u64>();
+        }
+        Ok(total)
     }
 
     /// Stops the process as an operator would (SIGTERM) and waits for it.
@@ -380,7 +516,7 @@ async fn pages_of(
         let Some(href) = attribute_after(tag, "href=\"") else {
             continue;
         };
-        let href = href.replace("&amp;", "&");
+        let href = href.split('#').next().unwrap_or_default().to_owned();
         if !href.starts_with('/') || href.starts_with("//") || pages.contains(&href) {
             continue;
         }

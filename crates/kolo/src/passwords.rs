@@ -1,24 +1,27 @@
 //! Password hashing and verification on a few long-lived threads.
 //!
-//! Argon2id is memory-hard on purpose: each hash or verification allocates its
+//! Argon2id is memory-hard on purpose: each hash or verification needs its
 //! whole memory cost (19 MiB for passwords, 64 MiB to unlock the vault) at once.
-//! Run on tokio's blocking pool, 64 concurrent failed logins ran 64 hashes at
-//! the same time and the process grew past a gigabyte. Here every such job
-//! goes through one bounded queue served by at most [`MAX_WORKERS`] threads, so
-//! at most that many Argon2 memory blocks exist at any moment, whatever the
-//! number of logins in flight. A single login is as fast as before: an idle
+//! Run on tokio's blocking pool, concurrent failed logins ran as many hashes at
+//! the same time, each allocating its memory, and the process grew by hundreds
+//! of megabytes (and kept much of it). Here every such job goes through one
+//! bounded queue served by at most [`MAX_WORKERS`] threads, and each worker
+//! keeps one Argon2 working memory for all its password checks, so the process
+//! holds at most that many, whatever the number of logins in flight. A single login is as fast as before: an idle
 //! worker takes it at once. Under load, logins wait in the queue (and then for
 //! a free place in it) instead of competing for memory and the two cores.
 //!
 //! There is one set of workers per process, started on first use, so the bound
 //! holds for every server and command in the process.
 
+use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::thread;
 
 use kolo_core::auth::{
-    Password, PasswordHash, hash_password, verify_password, verify_password_or_dummy,
+    HashMemory, Password, PasswordHash, hash_password_with, verify_password_or_dummy_with,
+    verify_password_with,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -103,24 +106,35 @@ where
     answer.await.map_err(|_| WorkersUnavailable)
 }
 
+thread_local! {
+    /// Argon2's working memory of this worker, allocated at its first hash and
+    /// reused: with it the process holds at most [`MAX_WORKERS`] copies.
+    static MEMORY: RefCell<HashMemory> = RefCell::new(HashMemory::default());
+}
+
 /// Hashes a new password with Argon2id.
 pub async fn hash(password: Password) -> Result<PasswordHash, WorkersUnavailable> {
-    run(move || hash_password(&password)).await
+    run(move || MEMORY.with_borrow_mut(|memory| hash_password_with(&password, memory))).await
 }
 
 /// Checks a password against a stored hash; `false` also when the check could not run.
 pub async fn verify(candidate: String, hash: PasswordHash) -> bool {
-    run(move || verify_password(&candidate, &hash))
+    run(move || MEMORY.with_borrow_mut(|memory| verify_password_with(&candidate, &hash, memory)))
         .await
         .unwrap_or(false)
 }
 
 /// Checks a password at login, against a dummy hash when there is no account
-/// (see [`verify_password_or_dummy`]); `false` also when the check could not run.
+/// (see [`kolo_core::auth::verify_password_or_dummy`]); `false` also when the
+/// check could not run.
 pub async fn verify_or_dummy(candidate: String, hash: Option<PasswordHash>) -> bool {
-    run(move || verify_password_or_dummy(&candidate, hash.as_ref()))
-        .await
-        .unwrap_or(false)
+    run(move || {
+        MEMORY.with_borrow_mut(|memory| {
+            verify_password_or_dummy_with(&candidate, hash.as_ref(), memory)
+        })
+    })
+    .await
+    .unwrap_or(false)
 }
 
 #[cfg(test)]

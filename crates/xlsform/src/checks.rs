@@ -16,6 +16,7 @@ pub fn run(form: &Form) -> Vec<Diagnostic> {
         ));
     }
     triggers(form, &mut errors);
+    reference_geometries(form, &mut errors);
     save_to(form, &mut errors);
     search_lists(form, &mut errors);
     if let Some(cycle) = calculation_cycle(form) {
@@ -104,6 +105,43 @@ fn save_to(form: &Form, errors: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `reference-geometry` names a choice list, a select_*_from_file instance, the
+/// entity list, or `${repeat}`.
+fn reference_geometries(form: &Form, errors: &mut Vec<Diagnostic>) {
+    let nodes = form.descendants(0);
+    for &i in &nodes {
+        let node = &form.nodes[i];
+        if !matches!(node.type_name(), "geopoint" | "geotrace" | "geoshape") {
+            continue;
+        }
+        let known = match &node.select {
+            Some(SelectSource::List(name)) => {
+                form.choice_list(name).is_some()
+                    || form.entity.as_ref().is_some_and(|e| &e.dataset == name)
+                    || nodes.iter().any(|&j| {
+                        matches!(&form.nodes[j].select,
+                            Some(SelectSource::File { instance, .. }) if instance == name)
+                    })
+            }
+            Some(SelectSource::RepeatGeometry(name)) => nodes.iter().any(|&j| {
+                form.nodes[j].kind == crate::model::NodeKind::Repeat && &form.nodes[j].name == name
+            }),
+            _ => true,
+        };
+        if !known {
+            errors.push(Diagnostic::error(
+                Problem::ReferenceGeometryUnknown {
+                    value: node
+                        .parameter("reference-geometry")
+                        .unwrap_or("")
+                        .to_string(),
+                },
+                Some(Location::cell("survey", node.row, "parameters")),
+            ));
+        }
+    }
+}
+
 /// A list shown through search() must not serve selects without it (Collect then
 /// has no items for them), and search() cannot read a select_*_from_file.
 fn search_lists(form: &Form, errors: &mut Vec<Diagnostic>) {
@@ -160,13 +198,21 @@ fn calculation_cycle(form: &Form) -> Option<Vec<usize>> {
         .descendants(0)
         .into_iter()
         .filter_map(|i| {
-            let calc = form.nodes[i].bind_expr("calculate")?;
-            let targets = occurrences(calc)
+            let node = &form.nodes[i];
+            // JavaRosa orders calculations and relevance together, so a circle
+            // through either stops the form from loading.
+            let mut exprs = vec![node.bind_expr("calculate")];
+            if !node.is_container() {
+                exprs.push(node.bind_expr("relevant"));
+            }
+            let targets: Vec<usize> = exprs
                 .into_iter()
+                .flatten()
+                .flat_map(occurrences)
                 .filter(|o| !o.last_saved)
                 .filter_map(|o| by_name.get(o.name.as_str()).copied())
                 .collect();
-            Some((i, targets))
+            (!targets.is_empty()).then_some((i, targets))
         })
         .collect();
     // Iterative depth-first search with colours: 1 on the stack, 2 done.

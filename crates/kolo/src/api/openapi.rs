@@ -24,6 +24,7 @@ pub fn build(specs: &[RouteSpec]) -> Value {
         let allowed = match spec.access {
             Access::Public => "anyone".to_owned(),
             Access::SignInStep => "anyone midway through signing in".to_owned(),
+            Access::AppUser => "a field device with an app-user token".to_owned(),
 
             Access::Staff(action) => action
                 .allowed_roles()
@@ -103,6 +104,10 @@ fn schemas() -> Value {
         (&mut schemas, crate::events::api_schemas())
     {
         all.extend(events);
+    }
+    if let (Value::Object(all), Value::Object(clm)) = (&mut schemas, crate::clm::web::api_schemas())
+    {
+        all.extend(clm);
     }
     schemas
 }

@@ -26,6 +26,7 @@ pub(crate) mod api_helpers {
 }
 pub(crate) use changes::audit_registered;
 pub use pdf::{SheetData, certificate_pdf, sign_in_sheet_pdf};
+pub(crate) use web::funder_choices;
 
 use crate::app::AppState;
 use crate::web::{AppError, RouteTable, Staff, i18n};

@@ -21,6 +21,10 @@ pub enum Access {
     /// A step of signing in (the second factor, setting it up): anyone with a
     /// session, finished or not.
     SignInStep,
+    /// A field device (ODK Collect) whose app-user token in the path
+    /// (`/v1/key/{token}/projects/{project}/…`) is live and belongs to that
+    /// project; checked by `clm::openrosa::device_guard`. No cookie, no CSRF.
+    AppUser,
 }
 
 /// What the OpenAPI document says about a JSON endpoint.

@@ -5,6 +5,8 @@ mod accounts;
 mod api;
 mod attendance;
 mod audit;
+#[path = "../support/collect.rs"]
+mod collect;
 mod common;
 mod events;
 mod events_api;
@@ -12,6 +14,8 @@ mod events_audit;
 mod fixtures;
 mod import;
 mod login;
+mod openrosa;
+mod outcomes;
 mod pages;
 mod participants;
 mod permissions;

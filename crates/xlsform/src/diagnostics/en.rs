@@ -6,6 +6,7 @@ pub fn text(problem: &Problem) -> String {
     use Problem::*;
     match problem {
         UnknownFileFormat => "The file is not an XLSForm this compiler can read. Save it as .xlsx, .xls, CSV or a markdown table.".into(),
+        WorkbookTooLarge { what } => format!("The workbook is far larger than any form ({what}), so it is not read. Check that this is the right file; a form needs only its survey, choices and settings sheets."),
         NotUtf8 => "The text file is not valid UTF-8. Save it with UTF-8 encoding.".into(),
         UnreadableWorkbook { detail } => format!("The workbook cannot be read ({detail}). Open it in a spreadsheet program and save it again as .xlsx."),
         MissingSurveySheet { similar: Some(s) } => format!("There is no sheet named `survey`; the sheet `{s}` looks like it. Rename it to `survey`."),

@@ -10,6 +10,9 @@ pub enum Problem {
     UnreadableWorkbook {
         detail: String,
     },
+    WorkbookTooLarge {
+        what: String,
+    },
     MissingSurveySheet {
         similar: Option<String>,
     },

@@ -6,6 +6,7 @@ pub fn text(problem: &Problem) -> String {
     use Problem::*;
     match problem {
         UnknownFileFormat => "Цей файл не є XLSForm, який можна прочитати. Збережіть його як .xlsx, .xls, CSV або таблицю markdown.".into(),
+        WorkbookTooLarge { what } => format!("Книга значно більша за будь-яку форму ({what}), тому її не прочитано. Перевірте, чи це правильний файл; формі потрібні лише аркуші survey, choices і settings."),
         NotUtf8 => "Текстовий файл не в кодуванні UTF-8. Збережіть його в UTF-8.".into(),
         UnreadableWorkbook { detail } => format!("Не вдається прочитати книгу ({detail}). Відкрийте її в програмі електронних таблиць і збережіть знову як .xlsx."),
         MissingSurveySheet { similar: Some(s) } => format!("Немає аркуша `survey`; схожий на нього аркуш `{s}`. Перейменуйте його на `survey`."),

@@ -45,8 +45,6 @@ fn build_inner(
 ) -> Option<Form> {
     let survey_sheet = match book.sheet(SURVEY) {
         Some(s) => s,
-        // A workbook with one sheet of another name is read as the survey.
-        None if book.sheets.len() == 1 => &book.sheets[0],
         None => {
             let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
             let similar = closest(SURVEY, &names).map(str::to_string);
@@ -97,20 +95,29 @@ fn build_inner(
         ));
         return None;
     }
+    check_media_columns(&survey, errors);
     super::translations::check(&survey, true, warnings);
     let choices_table = read("choices", SheetKind::Choices, false, errors);
     if let Some(t) = &choices_table {
+        check_media_columns(t, errors);
         super::translations::check(t, false, warnings);
     }
+    let mut translated: Vec<&Table> = vec![&survey];
+    translated.extend(choices_table.as_ref());
+    super::translations::check_codes(&translated, warnings);
     let choices = choices_table
-        .map(|t| choices::read(&t, settings.allow_choice_duplicates, warnings, errors))
+        .map(|t| choices::read(&t, settings.allow_choice_duplicates, true, warnings, errors))
         .unwrap_or_default();
     let external_table = read("external_choices", SheetKind::Choices, false, errors);
     let external_choices = external_table
         .as_ref()
-        .map(|t| choices::read(t, true, warnings, errors))
+        .map(|t| choices::read(t, true, false, warnings, errors))
         .unwrap_or_default();
     let itemsets_csv = external_table.as_ref().map(itemsets_csv);
+    // The osm sheet lists the tags of `osm LIST` questions like a choices sheet.
+    let osm_lists = read("osm", SheetKind::Choices, false, errors)
+        .map(|t| choices::read(&t, true, false, warnings, errors))
+        .unwrap_or_default();
     let mut entity = read("entities", SheetKind::Entities, false, errors)
         .and_then(|t| entities::read(&t, errors));
     if let Some(name) = &settings.name
@@ -132,6 +139,7 @@ fn build_inner(
         warnings,
         audit: None,
         table_list: None,
+        osm_lists,
     };
     for record in &survey.records {
         builder.row(record);
@@ -142,6 +150,7 @@ fn build_inner(
         choices,
         external_choices,
         audit,
+        osm_lists,
         ..
     } = builder;
     if let Some(e) = &mut entity {
@@ -159,6 +168,7 @@ fn build_inner(
         nodes,
         choices,
         external_choices,
+        osm: osm_lists,
         settings,
         entity,
         itemsets_csv,
@@ -197,6 +207,26 @@ fn itemsets_csv(table: &Table) -> String {
         line(cells);
     }
     out
+}
+
+/// `media::KIND` columns: only the kinds Collect shows.
+fn check_media_columns(table: &Table, errors: &mut Vec<Diagnostic>) {
+    for header in &table.headers {
+        if header.key[0] == "media"
+            && header.key.len() >= 2
+            && !matches!(
+                header.key[1].as_str(),
+                "image" | "big-image" | "audio" | "video"
+            )
+        {
+            errors.push(Diagnostic::error(
+                Problem::UnknownMediaType {
+                    column: header.original.clone(),
+                },
+                Some(Location::cell(&table.sheet, 1, &header.original)),
+            ));
+        }
+    }
 }
 
 fn warn_misspelt_sheets(book: &Workbook, warnings: &mut Vec<Diagnostic>) {
@@ -293,6 +323,8 @@ pub(super) struct Builder<'a> {
     pub(super) audit: Option<Node>,
     /// Inside a `table-list` group: the list of its first select, once seen.
     pub(super) table_list: Option<Option<String>>,
+    /// Tag lists of the `osm` sheet.
+    pub(super) osm_lists: Vec<ChoiceList>,
 }
 
 enum Block {
@@ -479,6 +511,14 @@ impl Builder<'_> {
         let parent = *self.stack.last().unwrap_or(&0);
         let mut node = Node::new(&name, record.row, kind.clone(), Some(parent));
         fields::fill(&mut node, self.table, record);
+        if node.bind.iter().any(|(k, _)| k == "entities:saveto") {
+            self.error(
+                Problem::SaveToOnGroup { name: name.clone() },
+                record.row,
+                Some("save_to"),
+            );
+            return;
+        }
         if kind == NodeKind::Repeat && node.label.is_empty() && node.media.is_empty() {
             self.warn(
                 Problem::RepeatWithoutLabel { name: name.clone() },

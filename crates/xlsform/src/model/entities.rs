@@ -216,13 +216,13 @@ pub fn place(nodes: &[Node], entity: &Entity, sheet_row: u32) -> Result<usize, D
             node: r,
         });
     }
-    let Some(deepest) = refs
-        .iter()
-        .map(|r| scope(nodes, r.container))
-        .fold(None, |best: Option<usize>, s| match best {
-            Some(b) if repeat_depth(nodes, b) >= repeat_depth(nodes, s) => Some(b),
-            _ => Some(s),
-        })
+    let Some(deepest) =
+        refs.iter()
+            .map(|r| scope(nodes, r.container))
+            .fold(None, |best: Option<usize>, s| match best {
+                Some(b) if repeat_depth(nodes, b) >= repeat_depth(nodes, s) => Some(b),
+                _ => Some(s),
+            })
     else {
         return Ok(0);
     };

@@ -23,9 +23,9 @@ pub fn all(ctx: &mut Ctx) -> Vec<El> {
             continue;
         }
         let path = form.path(i);
-        if (n.is_container() && n.bind.is_empty())
-            || matches!(n.type_name(), "xml-external" | "csv-external")
-        {
+        // A question without bind attributes (a `trigger`) gets no bind, as
+        // in pyxform.
+        if n.bind.is_empty() || matches!(n.type_name(), "xml-external" | "csv-external") {
             continue;
         }
         let mut bind = El::new("bind").attr("nodeset", path.clone());

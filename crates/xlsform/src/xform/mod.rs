@@ -41,6 +41,9 @@ impl<'a> Ctx<'a> {
         let n = &self.form.nodes[node];
         if n.row == 0 {
             // The generated entity node stands for the entities sheet's row.
+            if n.name == "instanceName" {
+                return Some(Location::cell("settings", 2, "instance_name"));
+            }
             return match &self.form.entity {
                 Some(e) if n.name == "entity" => {
                     let column = if attr == "entity_id" || attr.ends_with("_if") || attr == "label"

@@ -139,15 +139,9 @@ impl<'a> Resolver<'a> {
                 && context.is_some()
                 && relative_in_indexed_repeat(text, &indexed, occ);
             let relative = match context {
-                Some(ctx) if relative_allowed => {
-                    self.relative_path(
-                        ctx,
-                        target,
-                        use_current || in_predicate,
-                        reference_parent,
-                    )
-                    .map(|p| up_more(&p, extra_ups))
-                }
+                Some(ctx) if relative_allowed => self
+                    .relative_path(ctx, target, use_current || in_predicate, reference_parent)
+                    .map(|p| up_more(&p, extra_ups)),
                 _ => None,
             };
             let path = match relative {
@@ -289,6 +283,17 @@ fn relative_in_indexed_repeat(text: &str, spans: &[(usize, usize)], occ: &Occurr
     ![0, 1, 3, 5].contains(&index)
 }
 
+/// A relative path with `extra` more `../` steps: ` ../a ` becomes ` ../../a `.
+fn up_more(path: &str, extra: usize) -> String {
+    if extra == 0 {
+        return path.to_string();
+    }
+    match path.find("..") {
+        Some(i) => format!("{}{}{}", &path[..i], "../".repeat(extra), &path[i..]),
+        None => path.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,16 +314,5 @@ mod tests {
         assert!(!relative_in_indexed_repeat(text, &spans, &occ[0]));
         assert!(!relative_in_indexed_repeat(text, &spans, &occ[1]));
         assert!(relative_in_indexed_repeat(text, &spans, &occ[2]));
-    }
-}
-
-/// A relative path with `extra` more `../` steps: ` ../a ` becomes ` ../../a `.
-fn up_more(path: &str, extra: usize) -> String {
-    if extra == 0 {
-        return path.to_string();
-    }
-    match path.find("..") {
-        Some(i) => format!("{}{}{}", &path[..i], "../".repeat(extra), &path[i..]),
-        None => path.to_string(),
     }
 }
