@@ -4,6 +4,7 @@
 //! demo events, tests, forms and cases here.
 
 mod events;
+mod outcomes;
 
 use std::collections::HashMap;
 
@@ -192,6 +193,7 @@ pub async fn create(store: &dyn Store, vault: &crate::vault::Vault) -> anyhow::R
         staff.insert(person.login, id);
     }
     events::create(store, vault, &staff).await?;
+    outcomes::create(store, vault).await?;
     // Written last: a demo interrupted half-way is not mistaken for a finished one.
     store.set_setting(setting::DEMO, "true").await?;
     Ok(())
