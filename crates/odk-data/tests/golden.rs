@@ -98,6 +98,7 @@ fn central_layout(f: &Fixture) -> ExportLayout {
     let options = ExportOptions {
         group_paths: true,
         split_select_multiples: SplitSelect::Observed(seen.finish()),
+        modified_ms: Some(1_793_604_005_123),
     };
     ExportLayout::new(&f.schema, "clm_hiv_services", &options)
 }
@@ -208,6 +209,19 @@ fn csv_zip_matches_central_column_for_column() {
     let evil = media.add("../../etc/passwd", &mut &b"x"[..]).unwrap();
     assert_eq!(evil, "media/....etcpasswd");
     let zip = media.finish().unwrap();
+
+    let mut archive = zip::ZipArchive::new(Cursor::new(&zip)).unwrap();
+    let time = archive.by_index(0).unwrap().last_modified().unwrap();
+    assert_eq!(
+        (
+            time.year(),
+            time.month(),
+            time.day(),
+            time.hour(),
+            time.minute()
+        ),
+        (2026, 11, 2, 7, 20)
+    );
 
     let files = unzip(&zip);
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
