@@ -151,6 +151,11 @@ fn the_schema_has_every_field_with_types_labels_and_choices() {
     assert_eq!(schema.label(oblast, uk), "Область");
     assert_eq!(schema.label(oblast, Some("English (en)")), "Oblast");
     assert_eq!(schema.field(oblast).control, Some(Control::SelectOne));
+    assert_eq!(schema.label_path(oblast, uk), ["Візит", "Область"]);
+    let age = schema.by_path("/data/interview/age").unwrap();
+    assert_eq!(schema.label_path(age, None), ["Interview", "Age"]);
+    let instance_id = schema.instance_id_field().unwrap();
+    assert_eq!(schema.label_path(instance_id, uk), ["instanceID"]);
 
     // Tables: the root and the interview repeat; the repeat's values are its four fields.
     assert_eq!(schema.tables.len(), 2);
