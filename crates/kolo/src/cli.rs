@@ -549,7 +549,7 @@ async fn run_demo(config: ServerConfig) -> anyhow::Result<()> {
                 "Creating the demo organisation in {} ...",
                 config.data_dir.display()
             );
-            demo::create(&*store, &vault).await?;
+            demo::create(&*store, &vault, &config.data_dir).await?;
         }
         DataState::Demo => println!(
             "Serving the existing demo in {}.",
