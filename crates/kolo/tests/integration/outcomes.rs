@@ -764,7 +764,7 @@ async fn paper_tests_are_typed_as_letters_and_a_wrong_letter_names_its_row_and_c
 #[tokio::test]
 async fn the_demo_has_results_for_its_in_person_and_online_events() {
     let app = TestApp::spawn().await;
-    kolo::demo::create(&*app.store, &app.vault)
+    kolo::demo::create(&*app.store, &app.vault, app.data_dir())
         .await
         .expect("the demo is created");
     let coordinator = app.browser();
