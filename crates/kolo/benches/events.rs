@@ -127,11 +127,11 @@ async fn run(name: &str, database_url: Option<String>, rounds: usize) -> anyhow:
     store
         .set_setting(kolo_core::org::setting::TWO_FACTOR_ROLES, "")
         .await?;
-    let password = Password::new(PASSWORD, "bench").map_err(|p| anyhow::anyhow!("{p:?}"))?;
+    let password = Password::new(PASSWORD, "olena").map_err(|p| anyhow::anyhow!("{p:?}"))?;
     store
         .create_user(
             &NewUser {
-                login: LoginName::parse("bench").map_err(|p| anyhow::anyhow!("{p:?}"))?,
+                login: LoginName::parse("olena").map_err(|p| anyhow::anyhow!("{p:?}"))?,
                 display_name: "Benchmark coordinator".to_owned(),
                 roles: RoleSet::of(&[Role::Coordinator]),
                 oblast: None,
@@ -266,7 +266,7 @@ async fn sign_in(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
         .post(format!("{base}/login"))
         .form(&[
             ("_csrf", csrf.as_str()),
-            ("login", "bench"),
+            ("login", "olena"),
             ("password", PASSWORD),
             ("next", "/"),
         ])

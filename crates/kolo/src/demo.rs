@@ -5,6 +5,7 @@
 
 pub mod clm;
 mod events;
+mod outcomes;
 
 pub use clm::{PROJECT_NAME as CLM_PROJECT_NAME, SUBMISSIONS as CLM_SUBMISSIONS};
 
@@ -200,6 +201,7 @@ pub async fn create(
         staff.insert(person.login, id);
     }
     events::create(store, vault, &staff).await?;
+    outcomes::create(store, vault).await?;
     clm::create(store, data_dir, &staff).await?;
     // Written last: a demo interrupted half-way is not mistaken for a finished one.
     store.set_setting(setting::DEMO, "true").await?;

@@ -635,6 +635,234 @@ async fn a_paper_sheet_of_30_people_is_entered_with_the_keyboard_alone() {
         prefixes.iter().map(String::len).min().unwrap(),
         prefixes.iter().map(String::len).max().unwrap(),
         keystrokes - typed + whole
+/// An event held today with a pre-test of two questions, set up in the store
+/// as the setup page would; returns the event id and the pre-test's code.
+async fn event_with_a_pre_test(app: &TestApp) -> (String, String, Vec<String>) {
+    use kolo_core::events::{EventDetails, EventFormat, EventId, EventStatus};
+    use kolo_core::outcomes::{
+        AnswerOption, Instrument, InstrumentKind, Question, QuestionKind, ShortCode,
+        instrument_window,
+    };
+    use kolo_core::time::Timestamp;
+    let zone = jiff::tz::TimeZone::get("Europe/Kyiv").unwrap();
+    let today = jiff::Timestamp::now().to_zoned_datetime(zone).date();
+    let now = Timestamp::now();
+    let option = |uk: &str, correct| AnswerOption {
+        text_uk: uk.to_owned(),
+        text_en: uk.to_owned(),
+        correct,
+    };
+    let questions = [
+        (
+            "bq1",
+            "Чи може поліція вимагати документи без підстави?",
+            vec![option("Так", false), option("Ні", true)],
+        ),
+        (
+            "bq2",
+            "ПКП треба почати протягом 72 годин.",
+            vec![option("Правда", true), option("Неправда", false)],
+        ),
+    ];
+    for (id, text, options) in &questions {
+        app.store
+            .save_question(&Question {
+                id: (*id).to_owned(),
+                topic: "Права".into(),
+                kind: QuestionKind::Single,
+                text_uk: (*text).to_owned(),
+                text_en: String::new(),
+                options: options.clone(),
+                numeric_answer: None,
+                points: 1,
+                retired: false,
+                updated_at: now,
+            })
+            .await
+            .unwrap();
+    }
+    let id = EventId(kolo_core::ids::new_id());
+    let details = EventDetails {
+        title: "Тренінг з прав".into(),
+        type_id: "training".into(),
+        topics: vec![],
+        format: EventFormat::InPerson,
+        start: today,
+        end: today,
+        days: vec![today],
+        oblast: None,
+        city: "Київ".into(),
+        venue: String::new(),
+        trainers: vec![],
+        funder_ids: vec![],
+        budget: None,
+        agenda: String::new(),
+        planned_participants: None,
+        actual_participants: None,
+        status: EventStatus::Planned,
+        notes: String::new(),
+    };
+    app.store
+        .create_event(&id, &details, None, now)
+        .await
+        .unwrap();
+    let event = app.store.event(&id).await.unwrap().unwrap();
+    let (opens_on, closes_on) = instrument_window(InstrumentKind::PreTest, &event, 0);
+    let code = ShortCode::generate();
+    app.store
+        .create_instruments(&[Instrument {
+            id: kolo_core::ids::new_id(),
+            event_id: id.clone(),
+            kind: InstrumentKind::PreTest,
+            code: code.clone(),
+            opens_on,
+            closes_on,
+            closed_at: None,
+            question_ids: vec!["bq1".into(), "bq2".into()],
+            follow_up_weeks: 0,
+            refused_attempts: 0,
+            created_at: now,
+        }])
+        .await
+        .unwrap();
+    (id.0, code.to_string(), vec!["bq1".into(), "bq2".into()])
+}
+
+#[tokio::test]
+async fn a_participant_answers_a_pre_test_on_a_phone_and_the_trainer_sees_it() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let (event, code, questions) = event_with_a_pre_test(&app).await;
+    let driver = start_driver();
+    let browser = phone(&driver).await;
+
+    // The participant types the code on the short page.
+    browser.goto(&app.url("/t")).await.unwrap();
+    browser
+        .find(Locator::Id("code"))
+        .await
+        .unwrap()
+        .send_keys(&code.to_lowercase())
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("mother_name"))
+        .await
+        .expect("the pre-test opens");
+    let width: f64 = browser
+        .execute("return document.documentElement.scrollWidth;", vec![])
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(width <= 360.0, "the form fits a 360-px phone: {width}");
+
+    for (id, text) in [("mother_name", "Оксана"), ("father_name", "Іван")] {
+        browser
+            .find(Locator::Id(id))
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    }
+    browser
+        .find(Locator::Css("input[name=sex][value=female]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // A date field's typing differs by browser locale; set its value as a person's picker would.
+    browser
+        .execute(
+            "document.getElementById('birth_date').value = '1990-03-15';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css(&format!(
+            "input[name='q.{}'][value='1']",
+            questions[0]
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css(&format!(
+            "input[name='q.{}'][value='1']",
+            questions[1]
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let result = browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("answer-result"))
+        .await
+        .expect("the answers are saved")
+        .text()
+        .await
+        .unwrap();
+    assert!(result.contains("збережено"), "{result}");
+    let score = browser
+        .find(Locator::Id("answer-score"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(score.contains("1 з 2"), "{score}");
+
+    // The trainer signs in on the same phone and sees the answer.
+    sign_in(&browser, &app, "olena", PASSWORD).await;
+    browser
+        .goto(&app.url(&format!("/events/{event}/outcomes/results")))
+        .await
+        .unwrap();
+    let received = browser
+        .find(Locator::Id("received"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        received.contains("Вхідний тест") && received.contains('1'),
+        "{received}"
+    );
+    let items = browser
+        .find(Locator::Id("items"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        items.contains("100% (1 / 1)") && items.contains("0% (0 / 1)"),
+        "{items}"
     );
     browser.close().await.unwrap();
     app.finish().await;

@@ -336,6 +336,27 @@ impl FormSchema {
             .unwrap_or(&field.name)
     }
 
+    /// The labels of the groups and repeats around a field, outermost first, then the
+    /// field's own: a submissions table's column heading (`Visit › Oblast`). Groups without
+    /// a label are left out; the root never appears.
+    pub fn label_path<'s>(&'s self, id: FieldId, language: Option<&str>) -> Vec<&'s str> {
+        let default = self.default_language.as_deref();
+        let mut labels = vec![self.label(id, language)];
+        let mut at = self.fields[id].parent;
+        while let Some(parent) = at {
+            let field = &self.fields[parent];
+            if field.kind == FieldKind::Root {
+                break;
+            }
+            if let Some(label) = field.label.get(language, default) {
+                labels.push(label);
+            }
+            at = field.parent;
+        }
+        labels.reverse();
+        labels
+    }
+
     /// The path of `meta/instanceID` (or the legacy root-level `instanceID`).
     pub fn instance_id_field(&self) -> Option<FieldId> {
         self.metadata_field("instanceID")

@@ -12,6 +12,10 @@ use roxmltree::{Document, Node, ParsingOptions};
 /// instances; a document beyond it is refused rather than parsed into memory.
 const NODES_LIMIT: u32 = 4_000_000;
 
+/// Forms nest groups and repeats a few levels deep; the readers walk the tree recursively,
+/// so a document nested deeper than this is refused before it can exhaust the stack.
+const DEPTH_LIMIT: usize = 128;
+
 /// Why a document could not be read as XML.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum XmlError {
@@ -25,6 +29,8 @@ pub enum XmlError {
     },
     #[error("the XML has more than {NODES_LIMIT} nodes")]
     TooLarge,
+    #[error("the XML nests elements more than {DEPTH_LIMIT} levels deep")]
+    TooDeep,
 }
 
 pub(crate) fn parse(text: &str) -> Result<Document<'_>, XmlError> {
@@ -48,6 +54,15 @@ pub(crate) fn parse(text: &str) -> Result<Document<'_>, XmlError> {
     let prolog = &text[..doc.root_element().range().start];
     if prolog.contains("<!DOCTYPE") {
         return Err(XmlError::Dtd);
+    }
+    // Nodes come in document order, so a parent's depth is known before its children's.
+    let mut depths = vec![0u16; doc.descendants().count() + 1];
+    for node in doc.descendants() {
+        let depth = node.parent().map_or(0, |p| depths[p.id().get_usize()] + 1);
+        if usize::from(depth) > DEPTH_LIMIT {
+            return Err(XmlError::TooDeep);
+        }
+        depths[node.id().get_usize()] = depth;
     }
     Ok(doc)
 }
@@ -85,6 +100,14 @@ mod tests {
     #[test]
     fn refuses_even_an_empty_doctype() {
         assert_eq!(parse("<!DOCTYPE d><d/>").unwrap_err(), XmlError::Dtd);
+    }
+
+    #[test]
+    fn refuses_deep_nesting() {
+        let deep = format!("{}{}", "<a>".repeat(200), "</a>".repeat(200));
+        assert_eq!(parse(&deep).unwrap_err(), XmlError::TooDeep);
+        let fine = format!("{}{}", "<a>".repeat(100), "</a>".repeat(100));
+        assert!(parse(&fine).is_ok());
     }
 
     #[test]

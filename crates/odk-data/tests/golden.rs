@@ -98,6 +98,7 @@ fn central_layout(f: &Fixture) -> ExportLayout {
     let options = ExportOptions {
         group_paths: true,
         split_select_multiples: SplitSelect::Observed(seen.finish()),
+        modified_ms: Some(1_793_604_005_123),
     };
     ExportLayout::new(&f.schema, "clm_hiv_services", &options)
 }
@@ -150,6 +151,11 @@ fn the_schema_has_every_field_with_types_labels_and_choices() {
     assert_eq!(schema.label(oblast, uk), "Область");
     assert_eq!(schema.label(oblast, Some("English (en)")), "Oblast");
     assert_eq!(schema.field(oblast).control, Some(Control::SelectOne));
+    assert_eq!(schema.label_path(oblast, uk), ["Візит", "Область"]);
+    let age = schema.by_path("/data/interview/age").unwrap();
+    assert_eq!(schema.label_path(age, None), ["Interview", "Age"]);
+    let instance_id = schema.instance_id_field().unwrap();
+    assert_eq!(schema.label_path(instance_id, uk), ["instanceID"]);
 
     // Tables: the root and the interview repeat; the repeat's values are its four fields.
     assert_eq!(schema.tables.len(), 2);
@@ -208,6 +214,19 @@ fn csv_zip_matches_central_column_for_column() {
     let evil = media.add("../../etc/passwd", &mut &b"x"[..]).unwrap();
     assert_eq!(evil, "media/....etcpasswd");
     let zip = media.finish().unwrap();
+
+    let mut archive = zip::ZipArchive::new(Cursor::new(&zip)).unwrap();
+    let time = archive.by_index(0).unwrap().last_modified().unwrap();
+    assert_eq!(
+        (
+            time.year(),
+            time.month(),
+            time.day(),
+            time.hour(),
+            time.minute()
+        ),
+        (2026, 11, 2, 7, 20)
+    );
 
     let files = unzip(&zip);
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();

@@ -56,6 +56,7 @@ pub fn build(specs: &[RouteSpec]) -> Value {
         let parameters = path_parameters(spec.path);
         if !parameters.is_empty() {
             operation["parameters"] = Value::Array(parameters);
+            operation["responses"]["404"] = error_response("Nothing has this id");
         }
         if let Access::Public = spec.access {
             operation["security"] = json!([]);

@@ -760,3 +760,48 @@ async fn paper_tests_are_typed_as_letters_and_a_wrong_letter_names_its_row_and_c
     assert_eq!(app.store.responses(&pre_test.id).await.unwrap().len(), 2);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_demo_has_results_for_its_in_person_and_online_events() {
+    let app = TestApp::spawn().await;
+    kolo::demo::create(&*app.store, &app.vault, app.data_dir())
+        .await
+        .expect("the demo is created");
+    let coordinator = app.browser();
+    let response = coordinator
+        .login("coordinator", "kolo-demo-plan-ahead")
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let evidence = coordinator.text("/outcomes/evidence").await;
+    let table = &evidence[evidence.find("id=\"evidence\"").expect("the comparison")..];
+    // Both formats have gains with their n; the summary compares them.
+    assert!(table.matches("(n = ").count() >= 8, "{table}");
+    let summary = &evidence[evidence.find("id=\"summary\"").unwrap()..];
+    assert!(
+        summary.contains("Очно") || summary.contains("In person"),
+        "{summary}"
+    );
+    // A 2024 in-person event's results page has pairs and a signed-rank test.
+    let events = app
+        .store
+        .events(&kolo_core::events::EventFilter::default())
+        .await
+        .unwrap();
+    let training = events
+        .iter()
+        .find(|e| {
+            e.format == kolo_core::events::EventFormat::InPerson
+                && e.start.year() == 2024
+                && e.registered >= 10
+        })
+        .expect("a 2024 training");
+    let results = coordinator
+        .text(&format!("/events/{}/outcomes/results", training.id))
+        .await;
+    assert!(results.contains("p = "), "{results}");
+    assert!(
+        results.contains("(демо)"),
+        "demo comments say they are demo data"
+    );
+    app.finish().await;
+}

@@ -30,6 +30,9 @@ pub struct ExportOptions {
     /// Split select-multiple fields into one 0/1 column per option, and where the options
     /// come from.
     pub split_select_multiples: SplitSelect,
+    /// The time written on the ZIP entries (milliseconds since 1970, UTC), normally when
+    /// the export was asked for. `None` writes 1980-01-01, the earliest a ZIP holds.
+    pub modified_ms: Option<i64>,
 }
 
 impl Default for ExportOptions {
@@ -37,6 +40,7 @@ impl Default for ExportOptions {
         ExportOptions {
             group_paths: true,
             split_select_multiples: SplitSelect::FormChoices,
+            modified_ms: None,
         }
     }
 }
@@ -112,6 +116,8 @@ pub struct ExportLayout {
     pub tables: Vec<Table>,
     /// Each field's slot in its table's records, by field id.
     slots: Vec<usize>,
+    /// See [`ExportOptions::modified_ms`].
+    pub modified_ms: Option<i64>,
 }
 
 /// Central's review states; `Received` is written blank.
@@ -180,6 +186,22 @@ pub struct ExportRow<'a> {
 }
 
 impl ExportLayout {
+    /// Options for a ZIP entry of this export: deflated, or stored when `stored`.
+    pub(crate) fn entry_options(&self, stored: bool) -> zip::write::SimpleFileOptions {
+        let method = if stored {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(method)
+            .unix_permissions(0o644);
+        match self.modified_ms.and_then(super::time::zip_time) {
+            Some(time) => options.last_modified_time(time),
+            None => options,
+        }
+    }
+
     pub fn new(schema: &FormSchema, form_id: &str, options: &ExportOptions) -> ExportLayout {
         let stem = file_stem(form_id);
         let mut tables = Vec::new();
@@ -257,6 +279,7 @@ impl ExportLayout {
             form_id: form_id.to_string(),
             tables,
             slots: schema.fields.iter().map(|f| f.slot).collect(),
+            modified_ms: options.modified_ms,
         }
     }
 

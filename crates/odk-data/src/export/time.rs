@@ -11,6 +11,23 @@ pub fn iso_millis(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
 }
 
+/// `(year, month, day, hour, minute, second)` in UTC.
+pub(crate) fn civil(ms: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = ms.div_euclid(86_400_000);
+    let secs = ms.rem_euclid(86_400_000) / 1000;
+    let (y, m, d) = civil_from_days(days);
+    let secs = secs as u32;
+    (y, m, d, secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+/// The time written on ZIP entries (ZIP stores local time without a zone; we write UTC).
+/// `None` outside the years a ZIP can hold (1980–2107).
+pub(crate) fn zip_time(ms: i64) -> Option<zip::DateTime> {
+    let (y, m, d, h, min, s) = civil(ms);
+    let year = u16::try_from(y).ok()?;
+    zip::DateTime::from_date_and_time(year, m as u8, d as u8, h as u8, min as u8, s as u8).ok()
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (the well-known era algorithm).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;

@@ -15,8 +15,8 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use zip::write::{SimpleFileOptions, StreamWriter};
-use zip::{CompressionMethod, ZipWriter};
+use zip::ZipWriter;
+use zip::write::StreamWriter;
 
 use super::ExportError;
 use super::layout::{ExportLayout, ExportRow};
@@ -63,10 +63,10 @@ impl<W: Write> XlsxExport<W> {
             .unwrap_or(0);
         let letters: Vec<String> = (0..widest).map(column_letters).collect();
         let mut zip = ZipWriter::new_stream(out);
-        write_package_parts(&mut zip, &names)?;
+        write_package_parts(&mut zip, &names, &layout)?;
 
         let mut line = Vec::new();
-        zip.start_file("xl/worksheets/sheet1.xml", deflated())?;
+        zip.start_file("xl/worksheets/sheet1.xml", layout.entry_options(false))?;
         zip.write_all(sheet_start().as_bytes())?;
         header_row(&mut line, &layout.header(0), &letters);
         zip.write_all(&line)?;
@@ -120,23 +120,23 @@ impl<W: Write> XlsxExport<W> {
     /// Closes the main sheet, copies the repeat sheets in and writes the ZIP's directory.
     pub fn finish(self) -> Result<W, ExportError> {
         let XlsxExport {
-            mut zip, spools, ..
+            mut zip,
+            spools,
+            layout,
+            ..
         } = self;
         zip.write_all(SHEET_END.as_bytes())?;
         for spooled in spools.drain() {
             let (table, mut file) = spooled?;
-            zip.start_file(format!("xl/worksheets/sheet{}.xml", table + 1), deflated())?;
+            zip.start_file(
+                format!("xl/worksheets/sheet{}.xml", table + 1),
+                layout.entry_options(false),
+            )?;
             io::copy(&mut file, &mut zip)?;
             zip.write_all(SHEET_END.as_bytes())?;
         }
         Ok(zip.finish()?.into_inner())
     }
-}
-
-fn deflated() -> SimpleFileOptions {
-    SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .unix_permissions(0o644)
 }
 
 const SHEET_END: &str = "</sheetData></worksheet>";
@@ -153,6 +153,7 @@ fn sheet_start() -> String {
 fn write_package_parts<W: Write>(
     zip: &mut ZipWriter<StreamWriter<W>>,
     sheets: &[String],
+    layout: &ExportLayout,
 ) -> Result<(), ExportError> {
     let mut types = format!(
         "{XML_DECL}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
@@ -213,7 +214,7 @@ fn write_package_parts<W: Write>(
         ("xl/_rels/workbook.xml.rels", workbook_rels),
         ("xl/styles.xml", styles),
     ] {
-        zip.start_file(name, deflated())?;
+        zip.start_file(name, layout.entry_options(false))?;
         zip.write_all(content.as_bytes())?;
     }
     Ok(())

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 
-use zip::write::{SimpleFileOptions, StreamWriter};
-use zip::{CompressionMethod, ZipWriter};
+use zip::ZipWriter;
+use zip::write::StreamWriter;
 
 use super::ExportError;
 use super::csv::write_row;
@@ -94,12 +94,6 @@ impl Spools {
     }
 }
 
-fn deflated() -> SimpleFileOptions {
-    SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .unix_permissions(0o644)
-}
-
 /// Central's `submissions.csv.zip`: `{formId}.csv`, then `{formId}-{repeat}.csv` per repeat
 /// (always present, at least the header), then, through [`MediaStage`], `media/{file}`.
 ///
@@ -118,7 +112,10 @@ impl<W: Write> CsvZipExport<W> {
         spools: &mut dyn SpoolFactory,
     ) -> Result<Self, ExportError> {
         let mut zip = ZipWriter::new_stream(out);
-        zip.start_file(layout.tables[0].file_name.as_str(), deflated())?;
+        zip.start_file(
+            layout.tables[0].file_name.as_str(),
+            layout.entry_options(false),
+        )?;
         write_row(&mut zip, &layout.header(0))?;
         let spools = Spools::new(layout.tables.len(), spools, |table, file| {
             write_row(file, &layout.header(table))
@@ -162,11 +159,15 @@ impl<W: Write> CsvZipExport<W> {
         } = self;
         for spooled in spools.drain() {
             let (table, mut file) = spooled?;
-            zip.start_file(layout.tables[table].file_name.as_str(), deflated())?;
+            zip.start_file(
+                layout.tables[table].file_name.as_str(),
+                layout.entry_options(false),
+            )?;
             io::copy(&mut file, &mut zip)?;
         }
         Ok(MediaStage {
             zip,
+            layout,
             names: HashSet::new(),
         })
     }
@@ -180,6 +181,7 @@ impl<W: Write> CsvZipExport<W> {
 /// The attachments part of a ZIP export, after the tables.
 pub struct MediaStage<W: Write> {
     zip: ZipWriter<StreamWriter<W>>,
+    layout: ExportLayout,
     /// Entry names used so far. A ZIP cannot hold two entries of one name (Central writes
     /// duplicates, which most tools then refuse or overwrite), so a second file of a name
     /// is stored as `name~2.ext`. This set grows with the number of attachments, as the
@@ -201,13 +203,8 @@ impl<W: Write> MediaStage<W> {
                 _ => format!("media/{clean}~{n}"),
             };
         }
-        let options = if already_compressed(&clean) {
-            SimpleFileOptions::default().compression_method(CompressionMethod::Stored)
-        } else {
-            deflated()
-        };
-        self.zip
-            .start_file(entry.as_str(), options.unix_permissions(0o644))?;
+        let options = self.layout.entry_options(already_compressed(&clean));
+        self.zip.start_file(entry.as_str(), options)?;
         io::copy(content, &mut self.zip)?;
         self.names.insert(entry.clone());
         Ok(entry)
