@@ -130,6 +130,37 @@ async fn clm_setup_commands_work_while_the_server_runs_on_the_same_data() {
     );
     assert!(stderr.contains("nothing was published"), "{stderr}");
 
+    // Linking the device to a monitor's account: an unknown login is refused.
+    let unknown = run(
+        &[
+            "app-user",
+            "create",
+            "--project",
+            &project,
+            "x",
+            "--monitor",
+            "nobody",
+            "--data",
+            data,
+        ],
+        &env,
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("nobody"));
+    let mut with_password = env.clone();
+    with_password.push(("KOLO_PASSWORD", "a monitor's long passphrase"));
+    run_ok(
+        &[
+            "admin",
+            "create-user",
+            "oksana",
+            "--role",
+            "monitor",
+            "--data",
+            data,
+        ],
+        &with_password,
+    );
     let created = run_ok(
         &[
             "app-user",
@@ -137,6 +168,8 @@ async fn clm_setup_commands_work_while_the_server_runs_on_the_same_data() {
             "--project",
             &project,
             "Odesa monitor 1",
+            "--monitor",
+            "oksana",
             "--server-url",
             &server.base,
             "--data",
@@ -185,6 +218,20 @@ async fn clm_setup_commands_work_while_the_server_runs_on_the_same_data() {
     let audit = run_ok(&["admin", "verify-audit", "--data", data], &env);
     assert!(!audit.is_empty());
     drop(server);
+    let store = kolo::storage::open_store(&data_dir, scratch.as_ref().map(|s| s.url()).as_deref())
+        .await
+        .unwrap();
+    let devices = store
+        .app_users(&kolo_core::clm::ProjectId(project.clone()))
+        .await
+        .unwrap();
+    assert_eq!(devices.len(), 1);
+    assert!(
+        devices[0].user_id.is_some(),
+        "linked to the monitor's account"
+    );
+    assert!(devices[0].revoked_at.is_some());
+    drop(store);
     if let Some(scratch) = scratch {
         scratch.drop_database().await.unwrap();
     }
