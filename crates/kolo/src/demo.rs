@@ -3,7 +3,7 @@
 //! staff role. Every page of a demo says "demo data". Later domains add their
 //! demo events, tests, forms and cases here.
 
-mod clm;
+pub mod clm;
 mod events;
 mod outcomes;
 

@@ -952,3 +952,83 @@ async fn a_participant_answers_a_pre_test_on_a_phone_and_the_trainer_sees_it() {
     browser.close().await.unwrap();
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_coordinator_publishes_an_xlsform_and_shows_a_device_its_qr_code() {
+    let driver = start_driver();
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let browser = phone(&driver).await;
+    sign_in(&browser, &app, "olena", PASSWORD).await;
+
+    browser.goto(&app.url("/clm")).await.unwrap();
+    type_into(&browser, "name", "CLM 2024: послуги з ВІЛ").await;
+    click(&browser, "main form.stack > button[type=submit]").await;
+    let path = wait_for_path(&browser, |p| p.starts_with("/clm/projects/")).await;
+
+    // A real workbook, as a coordinator saves it from a spreadsheet program.
+    let workbook = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../xlsform/tests/fixtures/form.xlsx")
+        .canonicalize()
+        .expect("the XLSForm fixture exists");
+    browser
+        .find(Locator::Id("form-file"))
+        .await
+        .unwrap()
+        .send_keys(&workbook.display().to_string())
+        .await
+        .unwrap();
+    click(&browser, "form[enctype] > button[type=submit]").await;
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("publish"))
+        .await
+        .expect("the draft is shown with its publish button");
+    // The draft's questions in Ukrainian, the page's language.
+    assert!(main_text(&browser).await.contains("Згода?"));
+    click(&browser, "#publish").await;
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("current-version"))
+        .await
+        .expect("the published version is shown");
+    let version = browser
+        .find(Locator::Id("current-version"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(version, "2026113001");
+
+    browser.goto(&app.url(&path)).await.unwrap();
+    type_into(&browser, "app-user-name", "Одеса, пристрій 1").await;
+    click(&browser, "form[action$='/app-users'] > button[type=submit]").await;
+    browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#new-app-user svg[role=img]"))
+        .await
+        .expect("the QR code is shown");
+    let url = browser
+        .find(Locator::Id("server-url"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(url.contains("/v1/key/") && url.ends_with(path.trim_start_matches("/clm")));
+    // The QR code is drawn inside the 360-px screen.
+    let width = browser
+        .execute(
+            "return document.querySelector('#new-app-user svg').getBoundingClientRect().right;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(width.as_f64().unwrap() <= 360.0, "{width}");
+    let _ = browser.close().await;
+    app.finish().await;
+}

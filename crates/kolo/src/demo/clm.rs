@@ -219,6 +219,20 @@ fn survey_xml(
     )
 }
 
+/// One fictional survey from Odesa, the same for the same seed: for
+/// benchmarks that need submissions of a realistic shape.
+pub fn sample_submission(seed: u64, root: &str, version: &str, instance: &str) -> String {
+    survey_xml(
+        &mut Dice(seed),
+        root,
+        version,
+        instance,
+        None,
+        "UA-51",
+        (46.48, 30.72),
+    )
+}
+
 fn new_submission(
     version: &FormVersion,
     app_user: &AppUserId,
