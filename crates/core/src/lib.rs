@@ -7,11 +7,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clm;
 pub mod encrypted;
 pub mod events;
 pub mod ids;
 pub mod lang;
 pub mod org;
+pub mod outcomes;
 pub mod participants;
 pub mod retention;
 pub mod store;

@@ -5,9 +5,11 @@ use thiserror::Error;
 
 use crate::audit::AuditStore;
 use crate::auth::{SessionStore, ThrottleStore, TokenStore, TwoFactorStore, UserStore};
+use crate::clm::ClmStore;
 use crate::encrypted::EncryptedValueStore;
 use crate::events::{EventStore, RegistrationStore};
 use crate::org::SettingsStore;
+use crate::outcomes::OutcomeStore;
 use crate::participants::ParticipantStore;
 use crate::retention::ErasureStore;
 
@@ -43,7 +45,9 @@ pub trait Store:
     + EventStore
     + RegistrationStore
     + ParticipantStore
+    + OutcomeStore
     + ErasureStore
+    + ClmStore
 {
     /// Which backend this is, for logs and the health check.
     fn backend_name(&self) -> &'static str;

@@ -27,7 +27,10 @@ use crate::web::guard::guard;
 use crate::web::routes::RouteIndex;
 use crate::web::security::add_security_headers;
 use crate::web::{Access, AppError, RequestContext, RouteTable, assets};
-use crate::{account, admin, api, audit, auth, dashboard, events, participants, privacy, vault};
+use crate::{
+    account, admin, api, audit, auth, clm, dashboard, events, outcomes, participants, privacy,
+    vault,
+};
 
 /// The organisation as pages show it. Read from settings and refreshed
 /// periodically, so every process of a PostgreSQL deployment follows changes.
@@ -67,6 +70,8 @@ pub struct AppInner {
     pub vault: Arc<Vault>,
     pub config: ServerConfig,
     pub routes: RouteIndex,
+    /// Files of forms and submissions (`DATA/blobs`).
+    pub blobs: crate::clm::blobs::BlobStore,
     org: RwLock<OrgProfile>,
 }
 
@@ -155,7 +160,10 @@ pub fn routes() -> RouteTable {
         .merge(api::routes())
         .merge(events::routes())
         .merge(participants::routes())
+        .merge(outcomes::routes())
         .merge(privacy::routes())
+        .merge(clm::openrosa::routes())
+        .merge(clm::web::routes())
 }
 
 /// Builds the router with its layers, from the inside out: panics become 500s,
@@ -170,11 +178,13 @@ pub async fn build(
     let org = OrgProfile::load(&*store)
         .await
         .context("reading the organisation's settings")?;
+    let blobs = crate::clm::blobs::BlobStore::new(&config.data_dir);
     let state = AppState(Arc::new(AppInner {
         store,
         vault,
         config,
         routes: RouteIndex::new(specs),
+        blobs,
         org: RwLock::new(org),
     }));
     let router = router
@@ -239,6 +249,7 @@ pub async fn start(
         .local_addr()
         .context("reading the listening address")?;
     let (router, state) = build(store, vault, config).await?;
+    recover_blobs(&state).await;
     let (stop, stopped) = oneshot::channel::<()>();
     let upkeep = tokio::spawn(upkeep(state.clone()));
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -261,6 +272,21 @@ pub async fn start(
     })
 }
 
+/// Finishes file moves a crash interrupted and deletes abandoned uploads, so
+/// the blob store holds only files that rows name.
+async fn recover_blobs(state: &AppState) {
+    let grace = crate::clm::blobs::STAGING_GRACE;
+    match state.blobs.recover(&*state.store, grace).await {
+        Ok(done) if done.finished + done.deleted > 0 => tracing::info!(
+            finished = done.finished,
+            deleted = done.deleted,
+            "blob store recovered"
+        ),
+        Ok(_) => {}
+        Err(error) => tracing::error!(%error, "recovering the blob store"),
+    }
+}
+
 /// Periodic work: follow settings changed by other processes, and delete
 /// ended sessions and old failed-login records.
 async fn upkeep(state: AppState) {
@@ -278,6 +304,10 @@ async fn upkeep(state: AppState) {
             }
         }
 
+        if round % 120 == 60 {
+            // Hourly: abandoned uploads older than the grace period.
+            recover_blobs(&state).await;
+        }
         state.refresh_org().await;
         // A `kolo admin` command may have added or retired a data key.
         if let Err(error) = state.vault.reload() {

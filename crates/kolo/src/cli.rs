@@ -1,4 +1,5 @@
-//! The command line: `kolo serve`, `kolo demo`, `kolo admin ...`.
+//! The command line: `kolo serve`, `kolo demo`, `kolo admin ...`, and the
+//! scripted monitoring setup (`kolo project|form|app-user ...`).
 //!
 //! Exit codes: 0 success, 1 failure (with a message naming what is wrong),
 //! 2 a usage error.
@@ -61,6 +62,21 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Monitoring projects.
+    Project {
+        #[command(subcommand)]
+        command: ProjectCommand,
+    },
+    /// Monitoring forms.
+    Form {
+        #[command(subcommand)]
+        command: FormCommand,
+    },
+    /// App users: the credentials of field devices running ODK Collect.
+    AppUser {
+        #[command(subcommand)]
+        command: AppUserCommand,
+    },
     /// XLSForm tools.
     Xlsform {
         #[command(subcommand)]
@@ -83,6 +99,63 @@ enum XlsformCommand {
         /// The language of the messages: en or uk.
         #[arg(long, default_value = "en", value_parser = ["en", "uk"])]
         lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProjectCommand {
+    /// Create a monitoring project; prints its id.
+    Create {
+        name: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum FormCommand {
+    /// Compile an XLSForm (or take an XForm), attach its media and data files,
+    /// and publish it; prints the form id and version, or the form's errors
+    /// with their sheet, row and column (exit code 1).
+    Publish {
+        #[arg(long)]
+        project: String,
+        /// The XLSForm (.xlsx, .xls, .csv, markdown) or XForm (.xml).
+        form: PathBuf,
+        /// Files the form references (images, CSV for select_one_from_file, ...).
+        attachments: Vec<PathBuf>,
+        /// The language of the form's messages: en or uk.
+        #[arg(long, default_value = "en", value_parser = ["en", "uk"])]
+        lang: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum AppUserCommand {
+    /// Create an app user for one monitor's device; prints the server URL for
+    /// ODK Collect and the settings QR code's content.
+    Create {
+        #[arg(long)]
+        project: String,
+        /// A label for the device or monitor (a pseudonym, not a full name).
+        name: String,
+        /// The login of the monitor who carries the device: they see what it sends.
+        #[arg(long)]
+        monitor: Option<String>,
+        /// How devices reach this server (scheme and host).
+        #[arg(long, env = "KOLO_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        server_url: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Revoke an app user at once: its device can no longer list, download or submit.
+    Revoke {
+        /// The app user's id, as `create` printed it.
+        id: String,
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -191,7 +264,6 @@ enum AdminCommand {
         data: DataArgs,
     },
     /// Copy keys/backup.key to a file, to keep it away from the server: backups
-
     /// made without a passphrase need it to be restored elsewhere.
     ExportBackupKey {
         #[arg(long)]
@@ -240,6 +312,9 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => ServerCommand::Serve(args),
         Command::Demo(args) => ServerCommand::Demo(args),
         Command::Admin { command } => ServerCommand::Admin(command),
+        Command::Project { command } => ServerCommand::Project(command),
+        Command::Form { command } => ServerCommand::Form(command),
+        Command::AppUser { command } => ServerCommand::AppUser(command),
         Command::Backup { out, data } => ServerCommand::Backup { out, data },
         Command::Restore {
             file,
@@ -291,6 +366,9 @@ enum ServerCommand {
     Serve(ServeArgs),
     Demo(ServeArgs),
     Admin(AdminCommand),
+    Project(ProjectCommand),
+    Form(FormCommand),
+    AppUser(AppUserCommand),
     Backup {
         out: PathBuf,
         data: DataArgs,
@@ -307,6 +385,56 @@ async fn run(command: ServerCommand) -> anyhow::Result<()> {
         ServerCommand::Serve(args) => serve(args.config()).await,
         ServerCommand::Demo(args) => run_demo(args.config()).await,
         ServerCommand::Admin(command) => run_admin(command).await,
+        ServerCommand::Project(ProjectCommand::Create { name, data }) => {
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            crate::clm::commands::create_project(&*store, &vault, &name).await
+        }
+        ServerCommand::Form(FormCommand::Publish {
+            project,
+            form,
+            attachments,
+            lang,
+            data,
+        }) => {
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            let lang = if lang == "uk" {
+                xlsform::Lang::Uk
+            } else {
+                xlsform::Lang::En
+            };
+            crate::clm::commands::publish_form(
+                &*store,
+                &vault,
+                &data.data,
+                &project,
+                &form,
+                &attachments,
+                lang,
+            )
+            .await
+        }
+        ServerCommand::AppUser(AppUserCommand::Create {
+            project,
+            name,
+            monitor,
+            server_url,
+            data,
+        }) => {
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            crate::clm::commands::create_app_user(
+                &*store,
+                &vault,
+                &project,
+                &name,
+                monitor.as_deref(),
+                &server_url,
+            )
+            .await
+        }
+        ServerCommand::AppUser(AppUserCommand::Revoke { id, data }) => {
+            let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
+            crate::clm::commands::revoke_app_user(&*store, &vault, &id).await
+        }
         ServerCommand::Backup { out, data } => {
             let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
             let passphrase = backup_passphrase();
@@ -432,7 +560,7 @@ async fn run_demo(config: ServerConfig) -> anyhow::Result<()> {
                 "Creating the demo organisation in {} ...",
                 config.data_dir.display()
             );
-            demo::create(&*store, &vault).await?;
+            demo::create(&*store, &vault, &config.data_dir).await?;
         }
         DataState::Demo => println!(
             "Serving the existing demo in {}.",

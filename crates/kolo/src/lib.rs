@@ -17,6 +17,7 @@ pub mod config;
 pub mod dashboard;
 pub mod demo;
 pub mod events;
+pub mod outcomes;
 pub mod participants;
 pub mod passwords;
 pub mod privacy;

@@ -4,9 +4,11 @@
 
 mod accounts;
 mod audit;
+mod clm;
 mod encrypted;
 mod erasure;
 mod events;
+mod outcomes;
 mod participants;
 mod registrations;
 mod rows;

@@ -4,9 +4,11 @@
 
 mod accounts;
 mod audit;
+mod clm;
 mod encrypted;
 mod erasure;
 mod events;
+mod outcomes;
 mod participants;
 mod registrations;
 mod rows;
@@ -31,6 +33,8 @@ pub use snapshot::SNAPSHOT_FILE;
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Submissions go to one writer task that commits them in groups.
+    submissions: tokio::sync::mpsc::Sender<clm::SubmitJob>,
 }
 
 impl SqliteStore {
@@ -61,7 +65,9 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Database(format!("migrating the SQLite database: {e}")))?;
-        Ok(SqliteStore { pool })
+        let (submissions, jobs) = tokio::sync::mpsc::channel(1024);
+        tokio::spawn(clm::group_writer(pool.clone(), jobs));
+        Ok(SqliteStore { pool, submissions })
     }
 
     /// Closes the pool, waiting for connections to finish.

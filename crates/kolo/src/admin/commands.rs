@@ -200,7 +200,7 @@ fn change_protection(vault: &Vault, protection: Protection) -> anyhow::Result<()
     Ok(())
 }
 
-async fn audit(
+pub(crate) async fn audit(
     store: &dyn Store,
     vault: &Vault,
     action: &str,

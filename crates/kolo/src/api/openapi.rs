@@ -24,6 +24,7 @@ pub fn build(specs: &[RouteSpec]) -> Value {
         let allowed = match spec.access {
             Access::Public => "anyone".to_owned(),
             Access::SignInStep => "anyone midway through signing in".to_owned(),
+            Access::AppUser => "a field device with an app-user token".to_owned(),
 
             Access::Staff(action) => action
                 .allowed_roles()
@@ -55,6 +56,7 @@ pub fn build(specs: &[RouteSpec]) -> Value {
         let parameters = path_parameters(spec.path);
         if !parameters.is_empty() {
             operation["parameters"] = Value::Array(parameters);
+            operation["responses"]["404"] = error_response("Nothing has this id");
         }
         if let Access::Public = spec.access {
             operation["security"] = json!([]);
@@ -102,6 +104,10 @@ fn schemas() -> Value {
         (&mut schemas, crate::events::api_schemas())
     {
         all.extend(events);
+    }
+    if let (Value::Object(all), Value::Object(clm)) = (&mut schemas, crate::clm::web::api_schemas())
+    {
+        all.extend(clm);
     }
     schemas
 }

@@ -154,6 +154,23 @@ fn add_entries<W: Write>(
     if attachments.is_dir() {
         add_tree(writer, &attachments, "attachments")?;
     }
+    // Monitoring files, after the database copy, so every file its rows name
+    // is in place. `blobs/tmp` holds uploads in progress: never backed up.
+    let blobs = data_dir.join("blobs");
+    if blobs.is_dir() {
+        let mut shards: Vec<PathBuf> = std::fs::read_dir(&blobs)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        shards.sort();
+        for shard in shards {
+            let Some(name) = shard.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if name != "tmp" && shard.is_dir() {
+                add_tree(writer, &shard, &format!("blobs/{name}"))?;
+            }
+        }
+    }
     Ok(())
 }
 

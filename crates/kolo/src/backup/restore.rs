@@ -106,6 +106,9 @@ async fn restore_staged(
     if staging.join("attachments").exists() {
         std::fs::rename(staging.join("attachments"), data_dir.join("attachments"))?;
     }
+    if staging.join("blobs").exists() {
+        std::fs::rename(staging.join("blobs"), data_dir.join("blobs"))?;
+    }
     let database = staging.join(DATABASE_DIR);
     match (description.backend.as_str(), database_url) {
         ("sqlite", None) => {

@@ -44,6 +44,11 @@ pub async fn guard(State(app): State<AppState>, request: Request, next: Next) ->
         }
     };
 
+    if access == Access::AppUser {
+        // Devices carry their credential in the path, never a cookie.
+        return crate::clm::openrosa::device_guard(&app, request, next).await;
+    }
+
     // Only the parts (which are Sync) are held across awaits, not the body.
     let (parts, body) = request.into_parts();
     let (ctx, new_visitor) = match identify(&app, &parts).await {
@@ -84,6 +89,8 @@ fn refusal(
         Access::Public => return None,
         Access::SignInStep if ctx.staff.is_some() || ctx.pending.is_some() => return None,
         Access::SignInStep => return Some(sign_in_first(ctx, reading)),
+        // Handled by the device guard before; deny if ever reached here.
+        Access::AppUser => return Some(AppError::Forbidden.into_response()),
         Access::Staff(action) => action,
     };
     if app.vault.is_locked() && action != Action::UnlockVault && ctx.staff.is_some() {

@@ -21,6 +21,10 @@ pub enum Access {
     /// A step of signing in (the second factor, setting it up): anyone with a
     /// session, finished or not.
     SignInStep,
+    /// A field device (ODK Collect) whose app-user token in the path
+    /// (`/v1/key/{token}/projects/{project}/…`) is live and belongs to that
+    /// project; checked by `clm::openrosa::device_guard`. No cookie, no CSRF.
+    AppUser,
 }
 
 /// What the OpenAPI document says about a JSON endpoint.
@@ -114,6 +118,42 @@ impl RouteTable {
             spec.api_request = Some(request);
         }
         table
+    }
+
+    /// A JSON endpoint that replaces a resource with the JSON body described
+    /// by the schema `request`.
+    pub fn api_put<H, T>(
+        self,
+        path: &'static str,
+        access: Access,
+        doc: ApiDoc,
+        request: &'static str,
+        handler: H,
+    ) -> RouteTable
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let mut table = self.add(Method::PUT, path, access, Some(doc), handler);
+        if let Some(spec) = table.specs.last_mut() {
+            spec.api_request = Some(request);
+        }
+        table
+    }
+
+    /// A JSON endpoint that deletes a resource (no body).
+    pub fn api_delete<H, T>(
+        self,
+        path: &'static str,
+        access: Access,
+        doc: ApiDoc,
+        handler: H,
+    ) -> RouteTable
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::DELETE, path, access, Some(doc), handler)
     }
 
     fn add<H, T>(

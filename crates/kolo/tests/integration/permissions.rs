@@ -71,6 +71,8 @@ async fn every_route_answers_every_role_as_the_permission_table_says() {
             let status = call(&browser, spec, &url, token).await.status();
             let allowed = match spec.access {
                 Access::Public | Access::SignInStep => true,
+                // Staff sessions never reach device routes: only a token does.
+                Access::AppUser => false,
 
                 Access::Staff(action) => action.allowed_roles().contains(&role),
             };
@@ -121,6 +123,11 @@ async fn nobody_signed_in_reaches_only_public_routes() {
             }
             Access::Staff(_) | Access::SignInStep => {
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "{} {url}", spec.method)
+            }
+            Access::AppUser => {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{} {url}", spec.method);
+                let body = response.text().await.expect("a body");
+                assert!(body.contains("<OpenRosaResponse"), "{url}: {body}");
             }
         }
     }

@@ -1,0 +1,25 @@
+# Messages ODK Collect shows to a monitor (OpenRosa responses).
+openrosa-bad-key = This device's key is unknown or has been revoked. Ask your coordinator for a new QR code.
+openrosa-protocol-version = This server speaks OpenRosa 1.0; the request asked for another version.
+openrosa-internal = The server could not answer. Nothing was saved; please send again later.
+openrosa-form-unknown = There is no published form { $form } in this project.
+openrosa-form-not-downloadable = The form { $form } is closing or closed: it can no longer be downloaded.
+openrosa-form-closed = The form { $form } is closed and accepts no more submissions.
+openrosa-version-unknown = Version "{ $version }" of the form { $form } is not published on this server. Download the form again.
+openrosa-attachment-unknown = The form has no file { $name }.
+openrosa-multipart-bad = The upload is not valid multipart/form-data: { $detail }
+openrosa-no-xml-part = The upload has no xml_submission_file part.
+openrosa-too-large = The submission is larger than { $limit } bytes.
+openrosa-file-name-bad = The attached file name { $name } is not a plain file name.
+openrosa-xml-bad = The submission's XML cannot be read: { $detail }
+openrosa-no-form-id = The submission's root element <{ $root }> has no id attribute naming its form.
+openrosa-no-instance-id = The submission has no meta/instanceID.
+openrosa-bad-instance-id = The submission's meta/instanceID or meta/deprecatedID is empty, longer than 249 characters or holds control characters.
+openrosa-must-be-encrypted = The form { $form } is encrypted: its submissions must be encrypted too.
+openrosa-root-mismatch = The submission's root element <{ $found }> does not match the form's <{ $expected }>.
+openrosa-different-xml = A different submission with the instance ID { $instance } was already received. Nothing was changed.
+openrosa-not-current = The submission { $instance } has been edited since; this version can no longer change.
+openrosa-deprecated-unknown = The submission being edited ({ $instance }) was never received by this server.
+openrosa-received = Thank you: the submission was received.
+openrosa-received-again = This submission had already been received; { $count } new file(s) added.
+openrosa-too-many-files = The submission has more than { $limit } files; send them in several parts.

@@ -1,0 +1,25 @@
+# Повідомлення, які ODK Collect показує монітору (відповіді OpenRosa).
+openrosa-bad-key = Ключ цього пристрою невідомий або відкликаний. Попросіть координатора про новий QR-код.
+openrosa-protocol-version = Цей сервер працює з OpenRosa 1.0; запит просив іншу версію.
+openrosa-internal = Сервер не зміг відповісти. Нічого не збережено; надішліть, будь ласка, пізніше.
+openrosa-form-unknown = У цьому проєкті немає опублікованої форми { $form }.
+openrosa-form-not-downloadable = Форма { $form } закривається або закрита: її більше не можна завантажити.
+openrosa-form-closed = Форма { $form } закрита і більше не приймає анкет.
+openrosa-version-unknown = Версію «{ $version }» форми { $form } на цьому сервері не опубліковано. Завантажте форму ще раз.
+openrosa-attachment-unknown = У формі немає файлу { $name }.
+openrosa-multipart-bad = Надіслане не є правильним multipart/form-data: { $detail }
+openrosa-no-xml-part = У надісланому немає частини xml_submission_file.
+openrosa-too-large = Анкета більша за { $limit } байтів.
+openrosa-file-name-bad = Назва вкладеного файлу { $name } не є простою назвою файлу.
+openrosa-xml-bad = XML анкети неможливо прочитати: { $detail }
+openrosa-no-form-id = Кореневий елемент анкети <{ $root }> не має атрибута id з назвою форми.
+openrosa-no-instance-id = В анкеті немає meta/instanceID.
+openrosa-bad-instance-id = meta/instanceID або meta/deprecatedID анкети порожній, довший за 249 символів або містить керівні символи.
+openrosa-must-be-encrypted = Форма { $form } зашифрована: її анкети теж мають бути зашифровані.
+openrosa-root-mismatch = Кореневий елемент анкети <{ $found }> не відповідає елементу форми <{ $expected }>.
+openrosa-different-xml = Іншу анкету з ідентифікатором { $instance } вже отримано. Нічого не змінено.
+openrosa-not-current = Анкету { $instance } відтоді вже відредаговано; цю версію змінити не можна.
+openrosa-deprecated-unknown = Анкету, яку редагують ({ $instance }), цей сервер ніколи не отримував.
+openrosa-received = Дякуємо: анкету отримано.
+openrosa-received-again = Цю анкету вже було отримано; додано нових файлів: { $count }.
+openrosa-too-many-files = В анкеті більше ніж { $limit } файлів; надішліть їх кількома частинами.
