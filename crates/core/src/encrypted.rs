@@ -33,6 +33,14 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
         table: "participant_imports",
         column: "content",
     },
+    EncryptedColumn {
+        table: "outcome_responses",
+        column: "comment",
+    },
+    EncryptedColumn {
+        table: "outcome_imports",
+        column: "content",
+    },
 ];
 
 /// A value re-encrypted under another key.

@@ -13,6 +13,7 @@ pub mod events;
 pub mod ids;
 pub mod lang;
 pub mod org;
+pub mod outcomes;
 pub mod participants;
 pub mod retention;
 pub mod store;

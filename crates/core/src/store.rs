@@ -9,6 +9,7 @@ use crate::clm::ClmStore;
 use crate::encrypted::EncryptedValueStore;
 use crate::events::{EventStore, RegistrationStore};
 use crate::org::SettingsStore;
+use crate::outcomes::OutcomeStore;
 use crate::participants::ParticipantStore;
 use crate::retention::ErasureStore;
 
@@ -44,6 +45,7 @@ pub trait Store:
     + EventStore
     + RegistrationStore
     + ParticipantStore
+    + OutcomeStore
     + ErasureStore
     + ClmStore
 {

@@ -28,7 +28,8 @@ use crate::web::routes::RouteIndex;
 use crate::web::security::add_security_headers;
 use crate::web::{Access, AppError, RequestContext, RouteTable, assets};
 use crate::{
-    account, admin, api, audit, auth, clm, dashboard, events, participants, privacy, vault,
+    account, admin, api, audit, auth, clm, dashboard, events, outcomes, participants, privacy,
+    vault,
 };
 
 /// The organisation as pages show it. Read from settings and refreshed
@@ -159,8 +160,10 @@ pub fn routes() -> RouteTable {
         .merge(api::routes())
         .merge(events::routes())
         .merge(participants::routes())
+        .merge(outcomes::routes())
         .merge(privacy::routes())
         .merge(clm::openrosa::routes())
+        .merge(clm::web::routes())
 }
 
 /// Builds the router with its layers, from the inside out: panics become 500s,

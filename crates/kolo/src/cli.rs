@@ -264,7 +264,6 @@ enum AdminCommand {
         data: DataArgs,
     },
     /// Copy keys/backup.key to a file, to keep it away from the server: backups
-
     /// made without a passphrase need it to be restored elsewhere.
     ExportBackupKey {
         #[arg(long)]
@@ -561,7 +560,7 @@ async fn run_demo(config: ServerConfig) -> anyhow::Result<()> {
                 "Creating the demo organisation in {} ...",
                 config.data_dir.display()
             );
-            demo::create(&*store, &vault).await?;
+            demo::create(&*store, &vault, &config.data_dir).await?;
         }
         DataState::Demo => println!(
             "Serving the existing demo in {}.",

@@ -3,12 +3,16 @@
 //! staff role. Every page of a demo says "demo data". Later domains add their
 //! demo events, tests, forms and cases here.
 
+pub mod clm;
 mod events;
+mod outcomes;
+
+pub use clm::{PROJECT_NAME as CLM_PROJECT_NAME, SUBMISSIONS as CLM_SUBMISSIONS};
 
 use std::collections::HashMap;
 
 use kolo_core::Store;
-use kolo_core::auth::{LoginName, NewUser, Password, Role, RoleSet, hash_password};
+use kolo_core::auth::{LoginName, NewUser, Password, Role, RoleSet};
 use kolo_core::org::{Oblast, setting};
 use kolo_core::time::Timestamp;
 
@@ -155,8 +159,13 @@ pub async fn data_state(store: &dyn Store) -> anyhow::Result<DataState> {
 }
 
 /// Fills an empty store with the demo organisation. The vault encrypts the
-/// fictional participants' personal details, as for real ones.
-pub async fn create(store: &dyn Store, vault: &crate::vault::Vault) -> anyhow::Result<()> {
+/// fictional participants' personal details, as for real ones; the monitoring
+/// form's files go to the blob store under `data_dir`.
+pub async fn create(
+    store: &dyn Store,
+    vault: &crate::vault::Vault,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let now = Timestamp::now();
     store
         .set_setting(
@@ -176,7 +185,7 @@ pub async fn create(store: &dyn Store, vault: &crate::vault::Vault) -> anyhow::R
             .map_err(|p| anyhow::anyhow!("demo login {}: {p:?}", person.login))?;
         let password = Password::new(person.password, person.login)
             .map_err(|p| anyhow::anyhow!("demo password of {}: {p:?}", person.login))?;
-        let password_hash = tokio::task::spawn_blocking(move || hash_password(&password)).await?;
+        let password_hash = crate::passwords::hash(password).await?;
         let id = store
             .create_user(
                 &NewUser {
@@ -192,6 +201,8 @@ pub async fn create(store: &dyn Store, vault: &crate::vault::Vault) -> anyhow::R
         staff.insert(person.login, id);
     }
     events::create(store, vault, &staff).await?;
+    outcomes::create(store, vault).await?;
+    clm::create(store, data_dir, &staff).await?;
     // Written last: a demo interrupted half-way is not mistaken for a finished one.
     store.set_setting(setting::DEMO, "true").await?;
     Ok(())

@@ -394,7 +394,7 @@ impl EventStore for PostgresStore {
     }
 }
 
-fn push_filter(query: &mut QueryBuilder<Postgres>, filter: &EventFilter) {
+pub(crate) fn push_filter(query: &mut QueryBuilder<Postgres>, filter: &EventFilter) {
     if let Some(from) = filter.from {
         query
             .push(" AND e.end_date >= ")

@@ -8,6 +8,7 @@ mod clm;
 mod encrypted;
 mod erasure;
 mod events;
+mod outcomes;
 mod participants;
 mod registrations;
 mod rows;

@@ -869,7 +869,11 @@ impl ClmStore for SqliteStore {
         let mut query = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
         push_filter(&mut query, filter);
         query
-            .push(" ORDER BY s.created_at DESC, s.id DESC LIMIT ")
+            .push(if filter.oldest_first {
+                " ORDER BY s.created_at, s.id LIMIT "
+            } else {
+                " ORDER BY s.created_at DESC, s.id DESC LIMIT "
+            })
             .push_bind(i64::from(filter.limit.max(1)))
             .push(" OFFSET ")
             .push_bind(i64::from(filter.offset));

@@ -8,6 +8,7 @@ mod clm;
 mod encrypted;
 mod erasure;
 mod events;
+mod outcomes;
 mod participants;
 mod registrations;
 mod rows;
@@ -50,6 +51,13 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            // Each SQLite connection lives on its own thread, and every command
+            // to it is a hand-over between threads. The pool would otherwise
+            // ping a connection before lending it (one more hand-over for each
+            // query, about a third of the work on a page such as the dashboard);
+            // that check is for network connections that can be dropped, which
+            // an embedded database file cannot.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(db_error)?;

@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+/// The benchmark forms, then the realistic forms of the conformance suite.
 const FORMS: &[(&str, &[u8])] = &[
     ("clm_hiv.md", include_bytes!("forms/clm_hiv.md")),
     ("clm_hiv.xlsx", include_bytes!("forms/clm_hiv.xlsx")),
@@ -16,6 +17,26 @@ const FORMS: &[(&str, &[u8])] = &[
         "generated_680.xlsx",
         include_bytes!("forms/generated_680.xlsx"),
     ),
+    (
+        "suite_clm_hiv.xlsx",
+        include_bytes!("../tests/conformance/realistic/clm_hiv_services_questionnaire.xlsx"),
+    ),
+    (
+        "suite_clm_hiv.xls",
+        include_bytes!("../tests/conformance/realistic/clm_hiv_services_legacy.xls"),
+    ),
+    (
+        "suite_household.xlsx",
+        include_bytes!("../tests/conformance/realistic/household_survey_with_nested_repeats.xlsx"),
+    ),
+    (
+        "suite_bilingual.xlsx",
+        include_bytes!("../tests/conformance/realistic/bilingual_form_with_cascading_selects.xlsx"),
+    ),
+    (
+        "suite_entities.xlsx",
+        include_bytes!("../tests/conformance/realistic/entities_participant_registration.xlsx"),
+    ),
 ];
 
 fn main() {
@@ -23,7 +44,7 @@ fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
     let runs = if quick { 3 } else { 101 };
     println!(
-        "{:<20} {:>10} {:>10} {:>10}  runs={runs}",
+        "{:<22} {:>10} {:>10} {:>10}  runs={runs}",
         "form", "median", "min", "max"
     );
     for (name, bytes) in FORMS {
@@ -41,7 +62,7 @@ fn main() {
         times.sort();
         let ms = |d: Duration| format!("{:.3} ms", d.as_secs_f64() * 1000.0);
         println!(
-            "{name:<20} {:>10} {:>10} {:>10}",
+            "{name:<22} {:>10} {:>10} {:>10}",
             ms(times[times.len() / 2]),
             ms(times[0]),
             ms(times[times.len() - 1])

@@ -16,6 +16,7 @@ pub fn run(form: &Form) -> Vec<Diagnostic> {
         ));
     }
     triggers(form, &mut errors);
+    reference_geometries(form, &mut errors);
     save_to(form, &mut errors);
     search_lists(form, &mut errors);
     if let Some(cycle) = calculation_cycle(form) {
@@ -67,7 +68,7 @@ fn triggers(form: &Form, errors: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `save_to` needs an entities sheet, a question outside repeats, and a property
+/// `save_to` needs an entities sheet and a property
 /// name that is a valid XML name, not reserved, and used once.
 fn save_to(form: &Form, errors: &mut Vec<Diagnostic>) {
     let mut used: Vec<&str> = Vec::new();
@@ -80,10 +81,6 @@ fn save_to(form: &Form, errors: &mut Vec<Diagnostic>) {
         let location = Some(Location::cell("survey", node.row, column));
         let problem = if form.entity.is_none() {
             Some(Problem::SaveToWithoutEntities {
-                name: node.name.clone(),
-            })
-        } else if form.in_repeat(i) {
-            Some(Problem::SaveToInRepeat {
                 name: node.name.clone(),
             })
         } else if !crate::names::is_xml_name(property)
@@ -104,6 +101,43 @@ fn save_to(form: &Form, errors: &mut Vec<Diagnostic>) {
         };
         if let Some(problem) = problem {
             errors.push(Diagnostic::error(problem, location));
+        }
+    }
+}
+
+/// `reference-geometry` names a choice list, a select_*_from_file instance, the
+/// entity list, or `${repeat}`.
+fn reference_geometries(form: &Form, errors: &mut Vec<Diagnostic>) {
+    let nodes = form.descendants(0);
+    for &i in &nodes {
+        let node = &form.nodes[i];
+        if !matches!(node.type_name(), "geopoint" | "geotrace" | "geoshape") {
+            continue;
+        }
+        let known = match &node.select {
+            Some(SelectSource::List(name)) => {
+                form.choice_list(name).is_some()
+                    || form.entity.as_ref().is_some_and(|e| &e.dataset == name)
+                    || nodes.iter().any(|&j| {
+                        matches!(&form.nodes[j].select,
+                            Some(SelectSource::File { instance, .. }) if instance == name)
+                    })
+            }
+            Some(SelectSource::RepeatGeometry(name)) => nodes.iter().any(|&j| {
+                form.nodes[j].kind == crate::model::NodeKind::Repeat && &form.nodes[j].name == name
+            }),
+            _ => true,
+        };
+        if !known {
+            errors.push(Diagnostic::error(
+                Problem::ReferenceGeometryUnknown {
+                    value: node
+                        .parameter("reference-geometry")
+                        .unwrap_or("")
+                        .to_string(),
+                },
+                Some(Location::cell("survey", node.row, "parameters")),
+            ));
         }
     }
 }
@@ -164,13 +198,21 @@ fn calculation_cycle(form: &Form) -> Option<Vec<usize>> {
         .descendants(0)
         .into_iter()
         .filter_map(|i| {
-            let calc = form.nodes[i].bind_expr("calculate")?;
-            let targets = occurrences(calc)
+            let node = &form.nodes[i];
+            // JavaRosa orders calculations and relevance together, so a circle
+            // through either stops the form from loading.
+            let mut exprs = vec![node.bind_expr("calculate")];
+            if !node.is_container() {
+                exprs.push(node.bind_expr("relevant"));
+            }
+            let targets: Vec<usize> = exprs
                 .into_iter()
+                .flatten()
+                .flat_map(occurrences)
                 .filter(|o| !o.last_saved)
                 .filter_map(|o| by_name.get(o.name.as_str()).copied())
                 .collect();
-            Some((i, targets))
+            (!targets.is_empty()).then_some((i, targets))
         })
         .collect();
     // Iterative depth-first search with colours: 1 on the stack, 2 done.

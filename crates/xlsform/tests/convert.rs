@@ -331,7 +331,7 @@ fn an_entities_sheet_adds_the_entity_to_meta_and_save_to_binds() {
 }
 
 #[test]
-fn save_to_inside_a_repeat_or_without_entities_is_rejected() {
+fn save_to_in_two_repeats_or_without_entities_is_rejected() {
     let failed = fails(
         "| survey |\n| | type | name | label | save_to |\n| | text | tree | Tree | species |\n",
     );
@@ -340,11 +340,11 @@ fn save_to_inside_a_repeat_or_without_entities_is_rejected() {
         Problem::SaveToWithoutEntities { .. }
     ));
     let failed = fails(
-        "| survey |\n| | type | name | label | save_to |\n| | begin_repeat | r | R | |\n| | text | tree | Tree | species |\n| | end_repeat | | | |\n| entities |\n| | list_name | label |\n| | trees | x |\n",
+        "| survey |\n| | type | name | label | save_to |\n| | begin_repeat | r | R | |\n| | text | tree | Tree | species |\n| | end_repeat | | | |\n| | begin_repeat | s | S | |\n| | text | bush | Bush | kind |\n| | end_repeat | | | |\n| entities |\n| | list_name | label |\n| | trees | x |\n",
     );
     assert!(matches!(
         failed.errors[0].problem,
-        Problem::SaveToInRepeat { .. }
+        Problem::EntityAcrossRepeats { .. }
     ));
     let failed = fails(
         "| survey |\n| | type | name | label | save_to |\n| | text | tree | Tree | label |\n| entities |\n| | list_name | label |\n| | trees | x |\n",
@@ -405,15 +405,16 @@ fn an_unknown_reference_in_a_choice_label_points_at_the_choices_sheet() {
 }
 
 #[test]
-fn a_group_that_shows_nothing_gets_a_warning_but_still_converts() {
-    let out = ok(
+fn a_group_that_shows_nothing_is_refused_with_its_row() {
+    let failed = fails(
         "| survey |\n| | type | name | label | calculation |\n| | begin_group | g | G | |\n| | calculate | c | | 1 + 1 |\n| | end_group | | | |\n",
     );
-    assert!(
-        out.warnings
-            .iter()
-            .any(|w| matches!(&w.problem, Problem::EmptyGroup { name } if name == "g"))
-    );
+    let empty = failed
+        .errors
+        .iter()
+        .find(|e| matches!(&e.problem, Problem::EmptyGroup { name } if name == "g"))
+        .expect("an EmptyGroup error");
+    assert_eq!(empty.location.as_ref().map(|l| l.row), Some(Some(2)));
 }
 
 #[test]
@@ -480,16 +481,18 @@ fn an_xls_whose_sector_chain_loops_is_refused_not_followed_forever() {
 }
 
 #[test]
-fn entities_from_a_repeat_are_refused_clearly_rather_than_half_written() {
-    let failed = fails(
+fn an_entity_over_a_repeat_is_declared_in_each_repeat_instance() {
+    let out = ok(
         "| survey |\n| | type | name | label | save_to |\n| | begin_repeat | r | R | |\n| | text | tree | Tree | species |\n| | end_repeat | | | |\n| entities |\n| | list_name | label | repeat |\n| | trees | ${tree} | ${r} |\n",
     );
     assert!(
-        failed
-            .errors
-            .iter()
-            .any(|e| matches!(e.problem, Problem::EntitiesInRepeatUnsupported))
+        out.xform.contains("entities:entities-version=\"2025.1.0\""),
+        "{}",
+        out.xform
     );
+    assert!(out.xform.contains("<r><tree/><meta><entity dataset=\"trees\" create=\"1\" id=\"\"><label/></entity></meta></r>"), "{}", out.xform);
+    assert!(out.xform.contains("<bind nodeset=\"/data/r/meta/entity/label\" calculate=\" ../../../tree \" readonly=\"true()\" type=\"string\"/>"), "{}", out.xform);
+    assert!(out.xform.contains("<setvalue ref=\"/data/r/meta/entity/@id\" event=\"odk-new-repeat\" value=\"uuid()\"/></repeat>"), "{}", out.xform);
 }
 
 #[test]
@@ -519,6 +522,23 @@ fn an_xls_sheet_claiming_billions_of_cells_is_refused_before_any_allocation() {
         failed.errors[0].problem,
         Problem::UnreadableWorkbook { .. }
     ));
+}
+
+#[test]
+fn an_xls_sheet_whose_cells_span_billions_of_cells_is_refused_before_any_allocation() {
+    // Found by fuzzing: calamine builds a dense grid from the first to the last
+    // row and column used, here 65 536 × 65 536 cells.
+    for bytes in [
+        &include_bytes!("fixtures/fuzz-xls-wide-cell-span.xls")[..],
+        &include_bytes!("fixtures/fuzz-xls-wide-cell-span-2.xls")[..],
+    ] {
+        let failed = convert(bytes, &Options::default()).unwrap_err();
+        assert!(
+            matches!(failed.errors[0].problem, Problem::UnreadableWorkbook { .. }),
+            "{:?}",
+            failed.errors
+        );
+    }
 }
 
 #[test]
@@ -561,4 +581,38 @@ fn a_panic_inside_the_spreadsheet_library_becomes_an_unreadable_workbook_error()
         failed.errors[0].problem,
         Problem::UnreadableWorkbook { .. }
     ));
+}
+
+/// A zip bomb: a part of 101 MiB of zeros deflates to about 100 KB.
+fn zip_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    writer
+        .start_file("[Content_Types].xml", options)
+        .and_then(|()| writer.start_file("xl/worksheets/sheet1.xml", options))
+        .expect("zip parts");
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..101 {
+        writer.write_all(&zeros).expect("zip write");
+    }
+    writer.finish().expect("zip finish").into_inner()
+}
+
+#[test]
+fn a_workbook_that_decompresses_to_gigabytes_is_refused_before_reading() {
+    let bomb = zip_bomb();
+    assert!(bomb.len() < 1 << 20, "the bomb is small: {}", bomb.len());
+    let failed = convert(&bomb, &Options::default()).unwrap_err();
+    assert!(
+        matches!(&failed.errors[0].problem, Problem::WorkbookTooLarge { what } if what.contains("MB")),
+        "{:?}",
+        failed.errors
+    );
+    assert!(
+        failed.errors[0]
+            .message(xlsform::Lang::Uk)
+            .contains("Книга")
+    );
 }

@@ -11,8 +11,8 @@ mod user;
 
 pub use login::{LoginError, LoginThrottle, attempt_login};
 pub use password::{
-    Password, PasswordHash, PasswordProblem, hash_password, verify_password,
-    verify_password_or_dummy,
+    HashMemory, Password, PasswordHash, PasswordProblem, hash_password, hash_password_with,
+    verify_password, verify_password_or_dummy, verify_password_or_dummy_with, verify_password_with,
 };
 pub use permission::Action;
 pub use role::{Role, RoleSet};

@@ -7,9 +7,10 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::LazyLock;
 
-use argon2::Argon2;
-use argon2::password_hash::phc::PasswordHash as PhcHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash as PhcHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+
+use crate::ids::constant_time_eq;
 
 pub const MIN_LENGTH: usize = 12;
 /// Long enough for any passphrase, short enough that hashing stays cheap.
@@ -95,40 +96,136 @@ impl fmt::Debug for PasswordHash {
     }
 }
 
+/// Argon2id's working memory (its memory cost, 19 MiB) for a thread that hashes
+/// many passwords: reused from one hash to the next while there is work, and
+/// given back to the operating system with [`HashMemory::release`] when there
+/// is none. Allocated and freed at every hash instead, the allocator kept
+/// freed copies in each thread's arena, and a server that had checked a burst
+/// of passwords stayed hundreds of megabytes larger.
+#[derive(Default)]
+pub struct HashMemory(Vec<Block>);
+
+/// The working memory reserves at least this much address space (only the
+/// part Argon2 uses is ever touched, so only that part is resident). Above
+/// 32 MiB, glibc's allocator (and musl's) always maps a block on its own and
+/// unmaps it when it is freed, so releasing the memory really returns it.
+const RESERVE_BYTES: usize = 33 << 20;
+
+impl HashMemory {
+    fn blocks(&mut self, params: &Params) -> &mut [Block] {
+        let count = params.block_count();
+        if self.0.len() < count {
+            let reserve = count.max(RESERVE_BYTES / Block::SIZE);
+            self.0.reserve_exact(reserve - self.0.len());
+            self.0.resize(count, Block::new());
+        }
+        &mut self.0[..count]
+    }
+
+    /// Gives the memory back; the next hash allocates it again.
+    pub fn release(&mut self) {
+        self.0 = Vec::new();
+    }
+}
+
 /// Hashes a password with Argon2id and OWASP's parameters (19 MiB, 2 passes).
 /// Takes tens of milliseconds by design: call it off the async executor.
 pub fn hash_password(password: &Password) -> PasswordHash {
-    let hash = Argon2::default()
-        .hash_password(password.0.as_bytes())
-        // Hashing only fails on parameters outside Argon2's limits; ours are fixed
-        // and valid, and the salt comes from the OS random source.
-        .expect("Argon2id with default parameters hashes any password up to MAX_LENGTH");
-    PasswordHash(hash.to_string())
+    hash_password_with(password, &mut HashMemory::default())
+}
+
+/// [`hash_password`] in memory the caller keeps for the next hash.
+pub fn hash_password_with(password: &Password, memory: &mut HashMemory) -> PasswordHash {
+    // Hashing only fails on parameters outside Argon2's limits; ours are fixed
+    // and valid, and the salt comes from the OS random source.
+    const VALID: &str = "Argon2id with default parameters hashes any password up to MAX_LENGTH";
+    let params = Params::default();
+    let salt = Salt::generate();
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(
+            password.0.as_bytes(),
+            salt.as_ref(),
+            &mut out,
+            memory.blocks(&params),
+        )
+        .expect(VALID);
+    let phc = PhcHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).expect(VALID),
+        salt: Some(salt),
+        hash: Some(Output::new(&out).expect(VALID)),
+    };
+    PasswordHash(phc.to_string())
 }
 
 /// Checks `candidate` against a stored hash. A damaged hash verifies nothing.
 pub fn verify_password(candidate: &str, hash: &PasswordHash) -> bool {
+    verify_password_with(candidate, hash, &mut HashMemory::default())
+}
+
+/// [`verify_password`] in memory the caller keeps for the next check.
+pub fn verify_password_with(candidate: &str, hash: &PasswordHash, memory: &mut HashMemory) -> bool {
     if candidate.len() > MAX_LENGTH * 4 {
         return false;
     }
-    match PhcHash::new(&hash.0) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(candidate.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
+    let Ok(phc) = PhcHash::new(&hash.0) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&phc.salt, &phc.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(phc.algorithm.as_str()) else {
+        return false;
+    };
+    let version = match phc.version.map(Version::try_from) {
+        None => Version::default(),
+        Some(Ok(version)) => version,
+        Some(Err(_)) => return false,
+    };
+    let Ok(params) = Params::try_from(&phc) else {
+        return false;
+    };
+    // Hashes come from our own database, but a damaged one must not make the
+    // server allocate without bound.
+    if params.m_cost() > MAX_MEMORY_KIB {
+        return false;
     }
+    let mut out = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params.clone())
+        .hash_password_into_with_memory(
+            candidate.as_bytes(),
+            salt.as_ref(),
+            &mut out,
+            memory.blocks(&params),
+        )
+        .is_ok()
+        && constant_time_eq(&out, expected.as_bytes())
 }
+
+/// Largest Argon2 memory cost a stored hash may ask for (64 MiB), well above ours.
+const MAX_MEMORY_KIB: u32 = 64 * 1024;
 
 /// Verifies against `hash`, or, when there is no account, against a fixed hash so
 /// that the answer takes as long either way and reveals nothing about which
 /// accounts exist.
 pub fn verify_password_or_dummy(candidate: &str, hash: Option<&PasswordHash>) -> bool {
+    verify_password_or_dummy_with(candidate, hash, &mut HashMemory::default())
+}
+
+/// [`verify_password_or_dummy`] in memory the caller keeps for the next check.
+pub fn verify_password_or_dummy_with(
+    candidate: &str,
+    hash: Option<&PasswordHash>,
+    memory: &mut HashMemory,
+) -> bool {
     static DUMMY: LazyLock<PasswordHash> =
         LazyLock::new(|| hash_password(&Password("a dummy password nobody has".to_owned())));
     match hash {
-        Some(hash) => verify_password(candidate, hash),
+        Some(hash) => verify_password_with(candidate, hash, memory),
         None => {
-            verify_password(candidate, &DUMMY);
+            verify_password_with(candidate, &DUMMY, memory);
             false
         }
     }
@@ -218,6 +315,78 @@ mod tests {
         assert!(verify_password("кава з корицею о сьомій", &hash));
         assert!(!verify_password("кава з корицею о восьмій", &hash));
         assert!(!verify_password_or_dummy("anything at all", None));
+    }
+
+    #[test]
+    fn hashes_agree_with_the_argon2_library_and_reused_memory_changes_nothing() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let mut memory = HashMemory::default();
+        let ours = hash_password_with(
+            &Password::new("перша фраза-пароль", "x").unwrap(),
+            &mut memory,
+        );
+        // Our hash in the library's standard format: the library verifies it.
+        let parsed = PhcHash::new(ours.as_str()).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password("перша фраза-пароль".as_bytes(), &parsed)
+                .is_ok()
+        );
+        // A hash made by the library (as stored before this code): we verify it,
+        // in memory another hash has just used.
+        let theirs = PasswordHash::from_stored(
+            Argon2::default()
+                .hash_password(b"another passphrase")
+                .unwrap()
+                .to_string(),
+        );
+        assert!(verify_password_with(
+            "another passphrase",
+            &theirs,
+            &mut memory
+        ));
+        assert!(!verify_password_with(
+            "another passphrase!",
+            &theirs,
+            &mut memory
+        ));
+        assert!(verify_password_with(
+            "перша фраза-пароль",
+            &ours,
+            &mut memory
+        ));
+        assert!(!verify_password_with(
+            "перша фраза-пароль",
+            &theirs,
+            &mut memory
+        ));
+    }
+
+    #[test]
+    fn a_damaged_or_greedy_hash_verifies_nothing() {
+        let mut memory = HashMemory::default();
+        let good = hash_password(&Password::new("a long enough passphrase", "x").unwrap());
+        for damaged in [
+            String::new(),
+            "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ".to_owned(),
+            good.as_str().replace("argon2id", "argon2x"),
+            good.as_str().replace("m=19456", "m=4194304"),
+            good.as_str().replace("v=19", "v=7"),
+        ] {
+            assert!(
+                !verify_password_with(
+                    "a long enough passphrase",
+                    &PasswordHash::from_stored(damaged.clone()),
+                    &mut memory
+                ),
+                "{damaged}"
+            );
+        }
+        assert!(verify_password_with(
+            "a long enough passphrase",
+            &good,
+            &mut memory
+        ));
     }
 
     #[test]

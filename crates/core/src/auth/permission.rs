@@ -43,6 +43,17 @@ pub enum Action {
     ImportParticipants,
     /// Choose how participant codes are built.
     ConfigureUic,
+    /// See an event's test, feedback and follow-up results (row-level rules:
+    /// trainers their own events, monitors their oblast's).
+    ViewOutcomes,
+    /// Set up an event's instruments, open and close their codes, print
+    /// handouts, type paper forms, import results (row-level: trainers their
+    /// own events, coordinators all).
+    ManageOutcomes,
+    /// Keep the question bank and the templates.
+    ManageQuestionBank,
+    /// Compare learning outcomes across events (viewers see small figures hidden).
+    ViewEvidence,
     /// See the monitoring projects one works on (row-level rules in `clm::project_access`).
     ViewClmProjects,
     /// Create monitoring projects and name the staff who work on them.
@@ -78,6 +89,10 @@ impl Action {
         Action::MergeParticipants,
         Action::ImportParticipants,
         Action::ConfigureUic,
+        Action::ViewOutcomes,
+        Action::ManageOutcomes,
+        Action::ManageQuestionBank,
+        Action::ViewEvidence,
         Action::ViewClmProjects,
         Action::CreateClmProjects,
         Action::ManageClmForms,
@@ -97,15 +112,20 @@ impl Action {
             | Action::ViewAudit
             | Action::UnlockVault
             | Action::ManageSecurity => &[Admin],
-            Action::ViewEvents | Action::ViewParticipants | Action::ManageParticipants => {
-                &[Coordinator, Trainer, Monitor]
+            Action::ViewEvents
+            | Action::ViewParticipants
+            | Action::ManageParticipants
+            | Action::ViewOutcomes => &[Coordinator, Trainer, Monitor],
+            Action::ManageEvents | Action::ManageOutcomes | Action::ManageQuestionBank => {
+                &[Coordinator, Trainer]
             }
-            Action::ManageEvents => &[Coordinator, Trainer],
             Action::CreateEvents
             | Action::ManageEventSettings
             | Action::MergeParticipants
             | Action::ImportParticipants => &[Coordinator],
-            Action::ViewEventFigures => &[Coordinator, Trainer, Monitor, Viewer],
+            Action::ViewEventFigures | Action::ViewEvidence => {
+                &[Coordinator, Trainer, Monitor, Viewer]
+            }
             Action::ConfigureUic => &[Admin],
             Action::ForgetParticipants => &[Admin, Coordinator],
             // Project managers and data viewers may be any of these; the
@@ -140,6 +160,10 @@ impl Action {
             Action::MergeParticipants => "merge_participants",
             Action::ImportParticipants => "import_participants",
             Action::ConfigureUic => "configure_uic",
+            Action::ViewOutcomes => "view_outcomes",
+            Action::ManageOutcomes => "manage_outcomes",
+            Action::ManageQuestionBank => "manage_question_bank",
+            Action::ViewEvidence => "view_evidence",
             Action::ViewClmProjects => "view_clm_projects",
             Action::CreateClmProjects => "create_clm_projects",
             Action::ManageClmForms => "manage_clm_forms",

@@ -250,7 +250,7 @@ pub struct SubmissionSummary {
     pub current_version_id: SubmissionVersionId,
 }
 
-/// Which submissions to list, newest first.
+/// Which submissions to list, newest first unless `oldest_first`.
 #[derive(Clone, Debug, Default)]
 pub struct SubmissionFilter {
     pub form_id: Option<FormId>,
@@ -259,6 +259,8 @@ pub struct SubmissionFilter {
     pub review_state: Option<ReviewState>,
     pub from: Option<Timestamp>,
     pub until: Option<Timestamp>,
+    /// Oldest first instead of newest first (the staff table's sort).
+    pub oldest_first: bool,
     pub offset: u32,
     pub limit: u32,
 }

@@ -180,7 +180,7 @@ attendance-unknown-registration = { $value } is not a registration of this event
 attendance-day-outside = { $value } is not one of the event's days.
 attendance-malformed = The mark { $value } is not understood.
 paper-title = Enter a paper sign-in sheet
-paper-hint = Type each code from the sheet (the browser completes registered codes) and tick the days signed. People in the register who were not registered are registered.
+paper-hint = Type each code from the sheet and tick the days signed: the first characters are enough when only one registered code starts with them (the browser also offers registered codes). Tab moves to the next box, Space ticks, Enter saves. People in the register who were not registered are registered.
 paper-save = Save the sheet
 paper-more-rows = More rows
 paper-not-saved = Nothing was saved. Correct the marked rows.
@@ -188,6 +188,7 @@ paper-code-missing = Days are ticked but the code is missing.
 paper-code-invalid = This is not a code: letters and digits, e.g. OKIVF150390.
 paper-code-unknown = { $code } is not in the register. Add the person first, then enter the row.
 paper-code-repeated = The same person is already in row { $row }.
+paper-code-ambiguous = Several registered codes start like this: { $codes }. Type more of the code.
 
 ## Printed documents
 sign-in-sheet = Sign-in sheet

@@ -7,3 +7,4 @@ forget-backups = Backups made before now hold this data until they are deleted u
 forget-type-code = To confirm, type the participant's code: { $uic }
 forget-code-mismatch = The code does not match. Nothing was erased.
 forget-submit = Erase the personal data for good
+forget-link-hint = When the person asks for their data to be erased: removes the name, contacts, nickname and consent history; the code and attendance stay.

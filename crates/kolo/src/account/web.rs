@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kolo_core::StoreError;
-use kolo_core::auth::{Action, ApiToken, Password, hash_password, verify_password};
+use kolo_core::auth::{Action, ApiToken, Password};
 use kolo_core::ids::{new_id, new_secret_token, token_hash};
 use kolo_core::time::Timestamp;
 use serde::Deserialize;
@@ -114,9 +114,7 @@ async fn change_password(
         .await?
         .ok_or(AppError::Unauthorized)?;
     let current = form.current.clone();
-    let current_ok = tokio::task::spawn_blocking(move || verify_password(&current, &stored))
-        .await
-        .unwrap_or(false);
+    let current_ok = crate::passwords::verify(current, stored).await;
     if !current_ok {
         errors.add(
             "current",
@@ -136,7 +134,7 @@ async fn change_password(
     let mut page = AccountPage::load(&app, &ctx, &staff).await?;
     match new_password {
         Some(password) if errors.is_empty() => {
-            let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            let hash = crate::passwords::hash(password)
                 .await
                 .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))?;
             app.store

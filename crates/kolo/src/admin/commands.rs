@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use kolo_core::auth::{ApiToken, LoginName, NewUser, Password, Role, RoleSet, hash_password};
+use kolo_core::auth::{ApiToken, LoginName, NewUser, Password, Role, RoleSet};
 use kolo_core::ids::{new_id, new_secret_token, token_hash};
 use kolo_core::lang::Lang;
 use kolo_core::org::Oblast;
@@ -44,7 +44,7 @@ pub async fn create_user(
         })
         .transpose()?;
     let password = read_new_password(login.as_str())?;
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password)).await?;
+    let password_hash = crate::passwords::hash(password).await?;
     let new_user = NewUser {
         display_name: name.unwrap_or_else(|| login.to_string()),
         login: login.clone(),

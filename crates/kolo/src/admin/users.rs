@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kolo_core::StoreError;
 use kolo_core::auth::{
-    Action, LoginName, NewUser, Password, Role, RoleSet, User, UserChange, UserId, hash_password,
+    Action, LoginName, NewUser, Password, Role, RoleSet, User, UserChange, UserId,
 };
 use kolo_core::lang::Lang;
 use kolo_core::org::Oblast;
@@ -280,7 +280,7 @@ fn check_form(
 }
 
 async fn hash(password: Password) -> Result<kolo_core::auth::PasswordHash, AppError> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
+    crate::passwords::hash(password)
         .await
         .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))
 }

@@ -56,6 +56,7 @@ pub fn build(specs: &[RouteSpec]) -> Value {
         let parameters = path_parameters(spec.path);
         if !parameters.is_empty() {
             operation["parameters"] = Value::Array(parameters);
+            operation["responses"]["404"] = error_response("Nothing has this id");
         }
         if let Access::Public = spec.access {
             operation["security"] = json!([]);
@@ -103,6 +104,10 @@ fn schemas() -> Value {
         (&mut schemas, crate::events::api_schemas())
     {
         all.extend(events);
+    }
+    if let (Value::Object(all), Value::Object(clm)) = (&mut schemas, crate::clm::web::api_schemas())
+    {
+        all.extend(clm);
     }
     schemas
 }

@@ -3,9 +3,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use kolo_core::auth::{
-    LoginError, NewSession, SessionStage, UserId, attempt_login, verify_password_or_dummy,
-};
+use kolo_core::auth::{LoginError, NewSession, SessionStage, UserId, attempt_login};
 use kolo_core::ids::{new_secret_token, token_hash};
 use kolo_core::lang::Lang;
 use kolo_core::time::Timestamp;
@@ -72,9 +70,7 @@ async fn login_submit(
 ) -> Result<Response, AppError> {
     let now = Timestamp::now();
     let verify = async |candidate: String, hash: Option<kolo_core::auth::PasswordHash>| {
-        tokio::task::spawn_blocking(move || verify_password_or_dummy(&candidate, hash.as_ref()))
-            .await
-            .unwrap_or(false)
+        crate::passwords::verify_or_dummy(candidate, hash).await
     };
     let outcome = attempt_login(
         &*app.store,

@@ -6,4 +6,5 @@ pub mod blobs;
 pub mod commands;
 pub mod openrosa;
 pub mod publish;
+pub mod web;
 pub mod xlsform_command;

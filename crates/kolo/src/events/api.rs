@@ -9,10 +9,9 @@ use axum::response::{IntoResponse, Response};
 use kolo_core::StoreError;
 use kolo_core::auth::{Action, User};
 use kolo_core::events::{
-    AttendanceUpdate, Event, EventAccess, EventId, EventInput, EventListItem, EventRefs,
-    NewRegistration, Registration, RegistrationId, Trainer, check_event, parse_day,
+    AttendanceUpdate, Event, EventAccess, EventDetails, EventInput, EventListItem, EventRefs,
+    Registration, RegistrationId, Trainer, check_event, parse_day,
 };
-use kolo_core::ids::new_id;
 use kolo_core::lang::Lang;
 use kolo_core::participants::ParticipantId;
 use kolo_core::time::Timestamp;
@@ -21,6 +20,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use stats::suppression::Cell;
 
+use super::changes::{self, AttendanceSource};
 use super::event_for;
 use super::web::FilterForm;
 use crate::app::AppState;
@@ -58,6 +58,16 @@ pub fn routes() -> RouteTable {
             },
             one,
         )
+        .api_put(
+            "/api/v1/events/{id}",
+            manage,
+            ApiDoc {
+                summary: "Replace an event's details (a status of `cancelled` cancels it); days with attendance cannot be dropped",
+                response: "Event",
+            },
+            "EventInput",
+            update,
+        )
         .api_get(
             "/api/v1/events/{id}/registrations",
             view,
@@ -76,6 +86,15 @@ pub fn routes() -> RouteTable {
             },
             "RegistrationInput",
             register,
+        )
+        .api_delete(
+            "/api/v1/events/{id}/registrations/{registration}",
+            manage,
+            ApiDoc {
+                summary: "Remove a registration and its attendance",
+                response: "Removed",
+            },
+            unregister,
         )
         .api_get(
             "/api/v1/events/{id}/attendance",
@@ -306,6 +325,22 @@ async fn create(
         Ok(body) => body,
         Err(response) => return Ok(*response),
     };
+    let details = match checked(&app, lang, body).await? {
+        Ok(details) => details,
+        Err(response) => return Ok(*response),
+    };
+    let id = changes::create_event(&app, &ctx, &staff, &details).await?;
+    let event = app.store.event(&id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(event_json(&event)).into_response())
+}
+
+/// The body checked against the organisation's lists, or the 422 naming
+/// every faulty field.
+async fn checked(
+    app: &AppState,
+    lang: Lang,
+    body: EventBody,
+) -> Result<Result<EventDetails, Box<Response>>, AppError> {
     let input = body.into_input();
     let types = app.store.event_types().await?;
     let funders = app.store.funders().await?;
@@ -315,16 +350,8 @@ async fn create(
         funders: &funders,
         staff: &users,
     };
-    match check_event(&input, &refs) {
-        Ok(details) => {
-            let id = EventId(new_id());
-            app.store
-                .create_event(&id, &details, Some(&staff.user.id), Timestamp::now())
-                .await?;
-            let event = app.store.event(&id).await?.ok_or(AppError::NotFound)?;
-            Ok(Json(event_json(&event)).into_response())
-        }
-        Err(problems) => Ok(invalid(
+    Ok(check_event(&input, &refs).map_err(|problems| {
+        Box::new(invalid(
             lang,
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
@@ -337,8 +364,52 @@ async fn create(
                     )
                 })
                 .collect(),
-        )),
+        ))
+    }))
+}
+
+async fn update(
+    State(app): State<AppState>,
+    ctx: RequestContext,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let (event, _) = event_for(&app, &staff, &id, EventAccess::Manage).await?;
+    let body: EventBody = match parse_body(lang, &body) {
+        Ok(body) => body,
+        Err(response) => return Ok(*response),
+    };
+    let details = match checked(&app, lang, body).await? {
+        Ok(details) => details,
+        Err(response) => return Ok(*response),
+    };
+    let registrations = app.store.registrations(&event.id).await?;
+    let lost = changes::days_losing_attendance(&registrations, &details);
+    if !lost.is_empty() {
+        let days: Vec<String> = lost.iter().map(ToString::to_string).collect();
+        return Ok(invalid(
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            vec![(
+                "days".to_owned(),
+                i18n::text_with(
+                    lang,
+                    "event-days-have-attendance",
+                    &[("days", days.join(", "))],
+                ),
+            )],
+        ));
     }
+    changes::update_event(&app, &ctx, &event, &details).await?;
+    let event = app
+        .store
+        .event(&event.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(event_json(&event)).into_response())
 }
 
 async fn one(
@@ -402,15 +473,10 @@ async fn register(
             .await?
             .ok_or(AppError::NotFound)?;
     }
-    let registration = NewRegistration {
-        id: RegistrationId(new_id()),
-        event_id: event.id.clone(),
-        participant_id: participant.id.clone(),
-        by: Some(staff.user.id.clone()),
-        at: Timestamp::now(),
-    };
+    let registration =
+        changes::new_registration(&event.id, &participant.id, &staff, Timestamp::now());
     match app.store.register(&registration).await {
-        Ok(()) => {}
+        Ok(()) => changes::audit_registered(&app, &ctx, &registration).await?,
         Err(StoreError::Conflict(_)) => {
             return Ok(invalid(
                 lang,
@@ -434,6 +500,18 @@ async fn register(
         .find(|r| r.id == registration.id)
         .ok_or(AppError::NotFound)?;
     Ok(Json(registration_json(created)).into_response())
+}
+
+async fn unregister(
+    State(app): State<AppState>,
+    ctx: RequestContext,
+    staff: Staff,
+    Path((id, registration)): Path<(String, String)>,
+) -> Result<Json<Value>, AppError> {
+    let (event, _) = event_for(&app, &staff, &id, EventAccess::Manage).await?;
+    let registration = RegistrationId(registration);
+    changes::unregister(&app, &ctx, &event.id, &registration).await?;
+    Ok(Json(json!({ "removed": registration.0 })))
 }
 
 fn attendance_json(event: &Event, list: &[Registration]) -> Value {
@@ -538,15 +616,16 @@ async fn mark_attendance(
             problems,
         ));
     }
-    app.store
-        .save_attendance(
-            &event.id,
-            &[],
-            &update,
-            Some(&staff.user.id),
-            Timestamp::now(),
-        )
-        .await?;
+    changes::save_attendance(
+        &app,
+        &ctx,
+        &staff,
+        &event.id,
+        &[],
+        &update,
+        AttendanceSource::Api,
+    )
+    .await?;
     let list = app.store.registrations(&event.id).await?;
     Ok(Json(attendance_json(&event, &list)).into_response())
 }
@@ -673,6 +752,10 @@ pub fn schemas() -> Value {
         "RegistrationList": {
             "type": "object", "required": ["registrations"],
             "properties": { "registrations": { "type": "array", "items": { "$ref": "#/components/schemas/Registration" } } }
+        },
+        "Removed": {
+            "type": "object", "required": ["removed"],
+            "properties": { "removed": { "type": "string", "description": "The id of what was removed" } }
         },
         "RegistrationInput": {
             "type": "object", "required": ["participant_id"],

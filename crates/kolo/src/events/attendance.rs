@@ -15,10 +15,11 @@ use kolo_core::events::{
 };
 use kolo_core::ids::new_id;
 use kolo_core::lang::Lang;
-use kolo_core::participants::Uic;
+use kolo_core::participants::{Participant, Uic};
 use kolo_core::time::Timestamp;
 use serde::Deserialize;
 
+use super::changes::{self, AttendanceSource};
 use super::event_for;
 use super::short_day;
 use crate::app::AppState;
@@ -160,15 +161,16 @@ async fn save_grid(
     }
     match check_attendance(&event, &registrations, &rows, &marks) {
         Ok(update) => {
-            app.store
-                .save_attendance(
-                    &event.id,
-                    &[],
-                    &update,
-                    Some(&staff.user.id),
-                    Timestamp::now(),
-                )
-                .await?;
+            changes::save_attendance(
+                &app,
+                &ctx,
+                &staff,
+                &event.id,
+                &[],
+                &update,
+                AttendanceSource::Grid,
+            )
+            .await?;
             Ok(Redirect::to(&format!("/events/{id}/attendance?notice=saved")).into_response())
         }
         Err(problems) => {
@@ -346,17 +348,25 @@ async fn save_paper(
         if row.error.is_some() {
             continue;
         }
-        let Some(uic) = Uic::parse(&row.uic) else {
-            row.error = Some(i18n::text(lang, "paper-code-invalid"));
-            continue;
-        };
-        let participant = match app.store.participant_by_uic(&uic).await? {
-            Some(p) => p,
-            None => {
+        let participant = match find_typed(&app, &registrations, &row.uic).await? {
+            Typed::Found(p) => p,
+            Typed::Invalid => {
+                row.error = Some(i18n::text(lang, "paper-code-invalid"));
+                continue;
+            }
+            Typed::Unknown(code) => {
                 row.error = Some(i18n::text_with(
                     lang,
                     "paper-code-unknown",
-                    &[("code", uic.to_string())],
+                    &[("code", code)],
+                ));
+                continue;
+            }
+            Typed::Ambiguous(codes) => {
+                row.error = Some(i18n::text_with(
+                    lang,
+                    "paper-code-ambiguous",
+                    &[("codes", codes.join(", "))],
                 ));
                 continue;
             }
@@ -398,8 +408,63 @@ async fn save_paper(
         let page = paper_page(&app, &ctx, &event, &registrations, rows);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response());
     }
-    app.store
-        .save_attendance(&event.id, &new, &update, Some(&staff.user.id), now)
-        .await?;
+    changes::save_attendance(
+        &app,
+        &ctx,
+        &staff,
+        &event.id,
+        &new,
+        &update,
+        AttendanceSource::Paper,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/events/{id}?notice=attendance#participants")).into_response())
+}
+
+/// The shortest start of a code that completes it on the paper page.
+const MIN_PREFIX: usize = 3;
+
+/// Who a typed code on a paper row is.
+enum Typed {
+    Found(Box<Participant>),
+    Invalid,
+    Unknown(String),
+    Ambiguous(Vec<String>),
+}
+
+/// A whole code is looked up in the register. Otherwise the start of the
+/// code of someone registered to the event completes it when only one code
+/// starts so: a trainer typing from the printed sheet stops after a few
+/// characters, as with the browser's completion, and with JavaScript off.
+async fn find_typed(
+    app: &AppState,
+    registrations: &[Registration],
+    typed: &str,
+) -> Result<Typed, AppError> {
+    let typed = typed.trim().to_ascii_uppercase();
+    let whole = Uic::parse(&typed);
+    if let Some(uic) = &whole
+        && let Some(participant) = app.store.participant_by_uic(uic).await?
+    {
+        return Ok(Typed::Found(Box::new(participant)));
+    }
+    let starting: Vec<&Registration> = if typed.len() >= MIN_PREFIX {
+        registrations
+            .iter()
+            .filter(|r| r.uic.as_str().starts_with(&typed))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    match starting.as_slice() {
+        [one] => match app.store.participant(&one.participant_id).await? {
+            Some(participant) => Ok(Typed::Found(Box::new(participant))),
+            None => Ok(Typed::Unknown(typed)),
+        },
+        [] if whole.is_some() => Ok(Typed::Unknown(typed)),
+        [] => Ok(Typed::Invalid),
+        many => Ok(Typed::Ambiguous(
+            many.iter().take(5).map(|r| r.uic.to_string()).collect(),
+        )),
+    }
 }

@@ -7,13 +7,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kolo_core::auth::{Action, Role, User};
 use kolo_core::events::{
-    Currency, Event, EventAccess, EventDetails, EventFormat, EventId, EventInput, EventRefs,
-    EventStatus, EventType, Funder, Trainer, check_event, days_between,
+    Currency, Event, EventAccess, EventDetails, EventFormat, EventInput, EventRefs, EventStatus,
+    EventType, Funder, Trainer, check_event, days_between,
 };
-use kolo_core::ids::new_id;
 use kolo_core::lang::Lang;
-use kolo_core::time::Timestamp;
 
+use super::changes;
 use super::web::funder_choices;
 use super::{Choice, event_for, oblast_choices, short_day};
 use crate::app::AppState;
@@ -227,10 +226,7 @@ async fn create_event(
     let input = read_input(&pairs);
     match check(ctx.lang, &input, &lists) {
         Ok(details) => {
-            let id = EventId(new_id());
-            app.store
-                .create_event(&id, &details, Some(&staff.user.id), Timestamp::now())
-                .await?;
+            let id = changes::create_event(&app, &ctx, &staff, &details).await?;
             tracing::info!(event = %id, "event created");
             Ok(Redirect::to(&format!("/events/{id}?notice=created")).into_response())
         }
@@ -335,14 +331,7 @@ async fn update_event(
         Ok(details) => {
             // Days with attendance cannot silently disappear from the event.
             let registrations = app.store.registrations(&event.id).await?;
-            let mut lost: Vec<_> = registrations
-                .iter()
-                .flat_map(|r| r.present.iter())
-                .filter(|day| !details.days.contains(day))
-                .copied()
-                .collect();
-            lost.sort();
-            lost.dedup();
+            let lost = changes::days_losing_attendance(&registrations, &details);
             if lost.is_empty() {
                 Ok(details)
             } else {
@@ -363,9 +352,7 @@ async fn update_event(
     };
     match checked {
         Ok(details) => {
-            app.store
-                .update_event(&event.id, &details, Timestamp::now())
-                .await?;
+            changes::update_event(&app, &ctx, &event, &details).await?;
             Ok(Redirect::to(&format!("/events/{id}?notice=saved")).into_response())
         }
         Err(errors) => {

@@ -116,6 +116,18 @@ async fn upload(
                         uploaded_at: Timestamp::now(),
                     };
                     app.store.add_material(&info, &upload.bytes).await?;
+                    // The file's name may say who it is about: only its kind and size.
+                    app.audit(
+                        &ctx,
+                        "event.material_add",
+                        &format!("event:{}", event.id),
+                        serde_json::json!({
+                            "material": info.id,
+                            "content_type": info.content_type,
+                            "bytes": info.size,
+                        }),
+                    )
+                    .await?;
                     return Ok(
                         Redirect::to(&format!("/events/{id}?notice=uploaded#materials"))
                             .into_response(),
@@ -165,12 +177,20 @@ async fn download(
 
 async fn delete(
     State(app): State<AppState>,
+    ctx: RequestContext,
     staff: Staff,
     Path((id, material)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let (event, _) = event_for(&app, &staff, &id, EventAccess::Manage).await?;
     match app.store.delete_material(&event.id, &material).await {
         Ok(()) => {
+            app.audit(
+                &ctx,
+                "event.material_delete",
+                &format!("event:{}", event.id),
+                serde_json::json!({ "material": material }),
+            )
+            .await?;
             Ok(Redirect::to(&format!("/events/{id}?notice=deleted#materials")).into_response())
         }
         Err(kolo_core::StoreError::NotFound(_)) => Err(AppError::NotFound),

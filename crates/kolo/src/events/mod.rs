@@ -4,6 +4,7 @@
 
 mod api;
 mod attendance;
+mod changes;
 mod figures;
 mod form;
 mod materials;
@@ -23,7 +24,9 @@ pub use api::schemas as api_schemas;
 pub(crate) mod api_helpers {
     pub(crate) use super::api::{invalid, parse_body};
 }
+pub(crate) use changes::audit_registered;
 pub use pdf::{SheetData, certificate_pdf, sign_in_sheet_pdf};
+pub(crate) use web::funder_choices;
 
 use crate::app::AppState;
 use crate::web::{AppError, RouteTable, Staff, i18n};

@@ -8,13 +8,12 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kolo_core::StoreError;
 use kolo_core::auth::Action;
-use kolo_core::events::{EventAccess, NewRegistration, RegistrationId};
-use kolo_core::ids::new_id;
+use kolo_core::events::{EventAccess, RegistrationId};
 use kolo_core::participants::{ParticipantId, ParticipantQuery, Sex};
 use kolo_core::time::Timestamp;
 use serde::Deserialize;
 
-use super::{Choice, event_for, oblast_choices};
+use super::{Choice, changes, event_for, oblast_choices};
 use crate::app::AppState;
 use crate::participants::form::NewForm;
 use crate::participants::{age_choices, gender_choices, group_choices, scheme};
@@ -191,15 +190,11 @@ async fn register(
             .await?
             .ok_or(AppError::NotFound)?;
     }
-    let registration = NewRegistration {
-        id: RegistrationId(new_id()),
-        event_id: event.id.clone(),
-        participant_id: participant.id.clone(),
-        by: Some(staff.user.id.clone()),
-        at: Timestamp::now(),
-    };
+    let registration =
+        changes::new_registration(&event.id, &participant.id, &staff, Timestamp::now());
     match app.store.register(&registration).await {
         Ok(()) => {
+            changes::audit_registered(&app, &ctx, &registration).await?;
             Ok(Redirect::to(&format!("/events/{id}/register?notice=registered")).into_response())
         }
         Err(StoreError::Conflict(_)) => {
@@ -217,19 +212,11 @@ async fn register(
 
 async fn remove(
     State(app): State<AppState>,
+    ctx: RequestContext,
     staff: Staff,
     Path((id, registration)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let (event, _) = event_for(&app, &staff, &id, EventAccess::Manage).await?;
-    match app
-        .store
-        .unregister(&event.id, &RegistrationId(registration))
-        .await
-    {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/events/{id}/register?notice=removed")).into_response())
-        }
-        Err(StoreError::NotFound(_)) => Err(AppError::NotFound),
-        Err(error) => Err(error.into()),
-    }
+    changes::unregister(&app, &ctx, &event.id, &RegistrationId(registration)).await?;
+    Ok(Redirect::to(&format!("/events/{id}/register?notice=removed")).into_response())
 }

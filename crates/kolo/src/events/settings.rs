@@ -120,6 +120,13 @@ async fn save_type(
         retired: form.retired.is_some(),
     };
     app.store.save_event_type(&event_type).await?;
+    app.audit(
+        &ctx,
+        "event_type.save",
+        &format!("event_type:{}", event_type.id),
+        serde_json::json!({ "new": existing.is_none(), "retired": event_type.retired }),
+    )
+    .await?;
     let page = TypesPage {
         page: Page::new(&app, &ctx, "event-types-title"),
         types: app.store.event_types().await?,
@@ -260,7 +267,16 @@ async fn create_funder(
 ) -> Result<Response, AppError> {
     let mut errors = match form.check(ctx.lang, new_id()) {
         Ok(funder) => match app.store.save_funder(&funder, Timestamp::now()).await {
-            Ok(()) => return Ok(Redirect::to("/funders").into_response()),
+            Ok(()) => {
+                app.audit(
+                    &ctx,
+                    "funder.create",
+                    &format!("funder:{}", funder.id),
+                    serde_json::json!({}),
+                )
+                .await?;
+                return Ok(Redirect::to("/funders").into_response());
+            }
             Err(StoreError::Conflict(_)) => FieldErrors::default(),
             Err(error) => return Err(error.into()),
         },
@@ -313,6 +329,13 @@ async fn update_funder(
     let mut errors = match form.check(ctx.lang, funder.id.clone()) {
         Ok(changed) => match app.store.save_funder(&changed, Timestamp::now()).await {
             Ok(()) => {
+                app.audit(
+                    &ctx,
+                    "funder.edit",
+                    &format!("funder:{}", changed.id),
+                    serde_json::json!({}),
+                )
+                .await?;
                 let page = FunderPage {
                     page: Page::new(&app, &ctx, "funder-edit"),
                     id,

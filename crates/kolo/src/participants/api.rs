@@ -14,7 +14,7 @@ use kolo_core::participants::{Group, Participant, ParticipantQuery, ParticipantS
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::form::{Added, NewForm, add_participant};
+use super::form::{Added, EditForm, NewForm, add_participant, edit_participant};
 use super::participant_for;
 use crate::app::AppState;
 use crate::events::api_helpers::{invalid, parse_body};
@@ -49,6 +49,16 @@ pub fn routes() -> RouteTable {
                 response: "Participant",
             },
             one,
+        )
+        .api_put(
+            "/api/v1/participants/{id}",
+            Access::Staff(Action::ManageParticipants),
+            ApiDoc {
+                summary: "Replace a participant's profile and consents; set or erase the personal details the consents allow",
+                response: "Participant",
+            },
+            "ParticipantEdit",
+            edit,
         )
 }
 
@@ -193,7 +203,7 @@ async fn create(
         Err(response) => return Ok(*response),
     };
     let form = body.into_form();
-    match add_participant(&app, lang, &staff, &form).await? {
+    match add_participant(&app, &ctx, &staff, &form).await? {
         Added::Done(id) => {
             let participant = super::load(&app, &id.0).await?;
             Ok(Json(participant_json(&participant, true)).into_response())
@@ -244,6 +254,102 @@ async fn create(
     }
 }
 
+/// An edit of a record as JSON. Absent personal details are kept; those named
+/// in `erase` are erased; withdrawing a consent erases what it covered.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct EditBody {
+    nickname: String,
+    oblast: Option<String>,
+    group: Option<String>,
+    gender: Option<String>,
+    age_band: Option<String>,
+    consent_contact: bool,
+    consent_certificate: bool,
+    real_name: Option<String>,
+    phone: Option<String>,
+    messenger: Option<String>,
+    erase: Vec<String>,
+}
+
+impl EditBody {
+    fn into_form(self) -> EditForm {
+        let on = |flag: bool| flag.then(|| "on".to_owned());
+        let erase = |field: &str| on(self.erase.iter().any(|e| e == field));
+        EditForm {
+            erase_real_name: erase("real_name"),
+            erase_phone: erase("phone"),
+            erase_messenger: erase("messenger"),
+            nickname: self.nickname,
+            oblast: self.oblast.unwrap_or_default(),
+            group: self.group.unwrap_or_default(),
+            gender: self.gender.unwrap_or_default(),
+            age_band: self.age_band.unwrap_or_default(),
+            consent_contact: on(self.consent_contact),
+            consent_certificate: on(self.consent_certificate),
+            real_name: self.real_name.unwrap_or_default(),
+            phone: self.phone.unwrap_or_default(),
+            messenger: self.messenger.unwrap_or_default(),
+        }
+    }
+}
+
+async fn edit(
+    State(app): State<AppState>,
+    ctx: RequestContext,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let (participant, _) = participant_for(&app, &staff, &id, ParticipantAccess::Manage).await?;
+    let body: EditBody = match parse_body(lang, &body) {
+        Ok(body) => body,
+        Err(response) => return Ok(*response),
+    };
+    if participant.merged_into.is_some() {
+        return Ok(invalid(
+            lang,
+            StatusCode::CONFLICT,
+            "merged",
+            vec![(
+                "id".to_owned(),
+                i18n::text(lang, "participant-merged-readonly"),
+            )],
+        ));
+    }
+    if let Some(unknown) = body
+        .erase
+        .iter()
+        .find(|e| !matches!(e.as_str(), "real_name" | "phone" | "messenger"))
+    {
+        return Ok(invalid(
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            vec![(
+                "erase".to_owned(),
+                format!("{}: {unknown}", i18n::text(lang, "api-body-invalid")),
+            )],
+        ));
+    }
+    match edit_participant(&app, &ctx, &staff, &participant, &body.into_form()).await? {
+        Ok(()) => {
+            let participant = super::load(&app, &id).await?;
+            Ok(Json(participant_json(&participant, true)).into_response())
+        }
+        Err(errors) => Ok(invalid(
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            errors
+                .entries()
+                .map(|(field, message)| (field.to_owned(), message.to_owned()))
+                .collect(),
+        )),
+    }
+}
+
 /// The schemas of the participants API, for the OpenAPI document.
 pub fn schemas() -> Value {
     json!({
@@ -273,6 +379,20 @@ pub fn schemas() -> Value {
                 "consents": { "type": "object", "properties": { "contact": { "type": "boolean" }, "certificate": { "type": "boolean" } } },
                 "personal_stored": { "type": "object", "properties": {
                     "real_name": { "type": "boolean" }, "phone": { "type": "boolean" }, "messenger": { "type": "boolean" } } }
+            }
+        },
+        "ParticipantEdit": {
+            "type": "object", "required": ["nickname"],
+            "description": "Replaces the profile and consents. Personal details left out are kept; those named in `erase` are erased; withdrawing a consent erases the details it covered.",
+            "properties": {
+                "nickname": { "type": "string" },
+                "oblast": { "type": ["string", "null"] }, "group": { "type": ["string", "null"] },
+                "gender": { "type": ["string", "null"] }, "age_band": { "type": ["string", "null"] },
+                "consent_contact": { "type": "boolean" }, "consent_certificate": { "type": "boolean" },
+                "real_name": { "type": ["string", "null"], "description": "A new value, stored encrypted; only with a consent" },
+                "phone": { "type": ["string", "null"], "description": "A new value, stored encrypted; only with consent to contact" },
+                "messenger": { "type": ["string", "null"], "description": "A new value, stored encrypted; only with consent to contact" },
+                "erase": { "type": "array", "items": { "type": "string", "enum": ["real_name", "phone", "messenger"] } }
             }
         },
         "ParticipantInput": {

@@ -315,10 +315,11 @@ pub(crate) enum Added {
 /// form, the registration page and the API.
 pub(crate) async fn add_participant(
     app: &AppState,
-    lang: Lang,
+    ctx: &RequestContext,
     staff: &Staff,
     form: &NewForm,
 ) -> Result<Added, AppError> {
+    let lang = ctx.lang;
     let scheme = scheme(app).await?;
     let event = if form.event.is_empty() {
         None
@@ -383,6 +384,19 @@ pub(crate) async fn add_participant(
     {
         Ok(()) => {
             tracing::info!(participant = %id, "participant added");
+            app.audit(
+                ctx,
+                "participant.create",
+                &format!("participant:{id}"),
+                serde_json::json!({
+                    "contact": checked.consents.contact,
+                    "certificate": checked.consents.certificate,
+                }),
+            )
+            .await?;
+            for registration in &registrations {
+                crate::events::audit_registered(app, ctx, registration).await?;
+            }
             Ok(Added::Done(id))
         }
         // Someone registered the same code a moment ago.
@@ -402,7 +416,7 @@ async fn create(
     Form(form): Form<NewForm>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
-    let (errors, candidates, computed) = match add_participant(&app, lang, &staff, &form).await? {
+    let (errors, candidates, computed) = match add_participant(&app, &ctx, &staff, &form).await? {
         Added::Done(id) if form.event.is_empty() => {
             return Ok(Redirect::to(&format!("/participants/{id}?notice=created")).into_response());
         }
@@ -446,20 +460,21 @@ async fn create(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct EditForm {
-    nickname: String,
-    oblast: String,
-    group: String,
-    gender: String,
-    age_band: String,
-    consent_contact: Option<String>,
-    consent_certificate: Option<String>,
-    real_name: String,
-    phone: String,
-    messenger: String,
-    erase_real_name: Option<String>,
-    erase_phone: Option<String>,
-    erase_messenger: Option<String>,
+pub(crate) struct EditForm {
+    pub nickname: String,
+    pub oblast: String,
+    pub group: String,
+    pub gender: String,
+    pub age_band: String,
+    pub consent_contact: Option<String>,
+    pub consent_certificate: Option<String>,
+    /// A new value, or empty to keep what is stored.
+    pub real_name: String,
+    pub phone: String,
+    pub messenger: String,
+    pub erase_real_name: Option<String>,
+    pub erase_phone: Option<String>,
+    pub erase_messenger: Option<String>,
 }
 
 #[derive(Template)]
@@ -540,11 +555,30 @@ async fn update(
     Path(id): Path<String>,
     Form(form): Form<EditForm>,
 ) -> Result<Response, AppError> {
-    let lang = ctx.lang;
     let (participant, _) = participant_for(&app, &staff, &id, ParticipantAccess::Manage).await?;
     if participant.merged_into.is_some() {
         return Err(AppError::BadRequest("participant-merged-readonly"));
     }
+    match edit_participant(&app, &ctx, &staff, &participant, &form).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/participants/{id}?notice=saved")).into_response()),
+        Err(errors) => {
+            let page = EditPage::new(&app, &ctx, &participant, form, errors);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+        }
+    }
+}
+
+/// Saves an edit of a record (profile, consents, the personal details the
+/// consents allow), shared by the page and the API; every problem is tied to
+/// its field and nothing is saved then.
+pub(crate) async fn edit_participant(
+    app: &AppState,
+    ctx: &RequestContext,
+    staff: &Staff,
+    participant: &kolo_core::participants::Participant,
+    form: &EditForm,
+) -> Result<Result<(), FieldErrors>, AppError> {
+    let lang = ctx.lang;
     let mut errors = FieldErrors::default();
     let profile = check_profile(
         lang,
@@ -569,8 +603,7 @@ async fn update(
         }
     };
     let (Some(profile), Some(typed), true) = (profile, typed, errors.is_empty()) else {
-        let page = EditPage::new(&app, &ctx, &participant, form, errors);
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response());
+        return Ok(Err(errors));
     };
     // What the consents no longer cover goes, whatever the form said.
     let (withdrawn_name, withdrawn_phone, withdrawn_messenger) = fields_to_erase(consents);
@@ -619,6 +652,21 @@ async fn update(
     .filter(|(_, update)| matches!(update, FieldUpdate::Erase))
     .map(|(name, _)| *name)
     .collect();
+    let old = &participant.profile;
+    let changed: Vec<&str> = [
+        ("nickname", old.nickname != profile.nickname),
+        ("oblast", old.oblast != profile.oblast),
+        ("group", old.group != profile.group),
+        ("gender", old.gender != profile.gender),
+        ("age_band", old.age_band != profile.age_band),
+        ("real_name", matches!(real_name, FieldUpdate::Set(_))),
+        ("phone", matches!(phone, FieldUpdate::Set(_))),
+        ("messenger", matches!(messenger, FieldUpdate::Set(_))),
+    ]
+    .iter()
+    .filter(|(_, changed)| *changed)
+    .map(|(name, _)| *name)
+    .collect();
     let change = ParticipantChange {
         profile,
         consents,
@@ -637,7 +685,7 @@ async fn update(
         .await?;
     if consents != participant.consents {
         app.audit(
-            &ctx,
+            ctx,
             "participant.consent",
             &format!("participant:{}", participant.id),
             serde_json::json!({ "contact": consents.contact, "certificate": consents.certificate }),
@@ -646,12 +694,19 @@ async fn update(
     }
     if !erased.is_empty() {
         app.audit(
-            &ctx,
+            ctx,
             "participant.erase",
             &format!("participant:{}", participant.id),
             serde_json::json!({ "fields": erased }),
         )
         .await?;
     }
-    Ok(Redirect::to(&format!("/participants/{id}?notice=saved")).into_response())
+    app.audit(
+        ctx,
+        "participant.edit",
+        &format!("participant:{}", participant.id),
+        serde_json::json!({ "fields": changed }),
+    )
+    .await?;
+    Ok(Ok(()))
 }

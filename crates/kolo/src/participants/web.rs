@@ -156,6 +156,8 @@ struct RecordPage {
     merged: Vec<Line>,
     manage: bool,
     may_merge: bool,
+    /// Admins and coordinators may erase a person's data at their request.
+    may_forget: bool,
     notice: Option<String>,
 }
 
@@ -277,6 +279,7 @@ async fn record(
         merged,
         manage,
         may_merge: staff.user.may(Action::MergeParticipants) && participant.merged_into.is_none(),
+        may_forget: staff.user.may(Action::ForgetParticipants),
         notice: match query.notice.as_str() {
             "created" => Some(i18n::text(lang, "participant-created")),
             "saved" => Some(i18n::text(lang, "form-saved")),

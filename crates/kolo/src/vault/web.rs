@@ -68,7 +68,7 @@ async fn unlock_submit(
     } else {
         let vault = app.vault.clone();
         let passphrase = SecretString::new(form.passphrase);
-        let outcome = tokio::task::spawn_blocking(move || vault.unlock(&passphrase))
+        let outcome = crate::passwords::run(move || vault.unlock(&passphrase))
             .await
             .map_err(|e| AppError::Internal(format!("unlocking: {e}")))?;
         match outcome {

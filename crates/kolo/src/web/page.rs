@@ -32,9 +32,24 @@ const NAVIGATION: &[NavEntry] = &[
         action: Action::ViewParticipants,
     },
     NavEntry {
+        href: "/clm",
+        message_id: "nav-clm",
+        action: Action::ViewClmProjects,
+    },
+    NavEntry {
         href: "/figures/events",
         message_id: "nav-event-figures",
         action: Action::ViewEventFigures,
+    },
+    NavEntry {
+        href: "/outcomes/evidence",
+        message_id: "nav-evidence",
+        action: Action::ViewEvidence,
+    },
+    NavEntry {
+        href: "/outcomes/questions",
+        message_id: "nav-question-bank",
+        action: Action::ManageQuestionBank,
     },
     NavEntry {
         href: "/admin/uic",

@@ -120,6 +120,42 @@ impl RouteTable {
         table
     }
 
+    /// A JSON endpoint that replaces a resource with the JSON body described
+    /// by the schema `request`.
+    pub fn api_put<H, T>(
+        self,
+        path: &'static str,
+        access: Access,
+        doc: ApiDoc,
+        request: &'static str,
+        handler: H,
+    ) -> RouteTable
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let mut table = self.add(Method::PUT, path, access, Some(doc), handler);
+        if let Some(spec) = table.specs.last_mut() {
+            spec.api_request = Some(request);
+        }
+        table
+    }
+
+    /// A JSON endpoint that deletes a resource (no body).
+    pub fn api_delete<H, T>(
+        self,
+        path: &'static str,
+        access: Access,
+        doc: ApiDoc,
+        handler: H,
+    ) -> RouteTable
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::DELETE, path, access, Some(doc), handler)
+    }
+
     fn add<H, T>(
         mut self,
         method: Method,

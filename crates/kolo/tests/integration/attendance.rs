@@ -387,3 +387,87 @@ async fn certificates_are_printed_only_for_people_who_agreed_to_their_name_and_c
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn on_paper_the_start_of_a_registered_code_completes_it_when_only_one_matches() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let browser = app.signed_in("olena").await;
+    let event = fixtures::event(&browser, &[]).await;
+    let oksana = fixtures::participant(&browser, &OKSANA, &[]).await;
+    let lookalike = fixtures::Person {
+        birth: "1991-03-15",
+        code: "OKIVF150391",
+        ..OKSANA
+    };
+    let other = fixtures::participant(&browser, &lookalike, &[("confirm_new", "on")]).await;
+    let yulia = fixtures::participant(&browser, &YULIA, &[]).await;
+    for id in [&oksana, &other, &yulia] {
+        fixtures::register(&browser, &event, id).await;
+    }
+    fixtures::participant(&browser, &HALYNA, &[]).await;
+    let page = browser.text(&format!("/events/{event}/paper")).await;
+    let first = &page[page.find("name=\"uic_0\"").unwrap()..];
+    assert!(
+        first[..first.find('>').unwrap()].contains(" autofocus"),
+        "the first code field takes the keyboard"
+    );
+    assert_eq!(page.matches(" autofocus").count(), 1);
+
+    let refused = browser
+        .post(
+            &format!("/events/{event}/paper"),
+            &[
+                ("count", "5"),
+                ("uic_0", "okiv"),
+                ("day_0", "2024-03-12"),
+                ("uic_1", "yu"),
+                ("day_1", "2024-03-12"),
+                ("uic_2", "HAPE"),
+                ("day_2", "2024-03-12"),
+                ("uic_3", "yuz"),
+                ("day_3", "2024-03-20"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains("Так починаються кілька кодів зареєстрованих: OKIVF150390, OKIVF150391"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Це не код"),
+        "two characters complete nothing"
+    );
+    assert!(
+        text.contains("HAPE немає в реєстрі"),
+        "only registered codes complete: {text}"
+    );
+    assert!(text.contains("2024-03-20 не є днем цієї події"), "{text}");
+    assert_eq!(
+        fixtures::registrations(&browser, &event).await.len(),
+        3,
+        "nothing saved"
+    );
+
+    let saved = browser
+        .post(
+            &format!("/events/{event}/paper"),
+            &[
+                ("count", "3"),
+                ("uic_0", "okivf150391"),
+                ("day_0", "2024-03-12"),
+                ("uic_1", "yuz"),
+                ("day_1", "2024-03-13"),
+                ("day_1", "2024-03-14"),
+                ("uic_2", "OKIVF150390"),
+                ("day_2", "2024-03-14"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let grid = browser.text(&format!("/events/{event}/attendance")).await;
+    assert_eq!(grid.matches(" checked>").count(), 4, "{grid}");
+    app.finish().await;
+}

@@ -271,3 +271,26 @@ async fn files_that_are_not_tables_and_unknown_columns_are_refused_with_the_reas
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_oversized_list_is_refused_with_the_limit_and_nothing_is_staged() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let browser = app.signed_in("olena").await;
+    // A valid header, then rows past the 5 MB limit.
+    let mut big = String::from("uic,nickname\n");
+    let mut i = 0;
+    while big.len() <= 5 * 1024 * 1024 {
+        big.push_str(&format!("BIGXF{:06},Учасниця {i}\n", i % 1_000_000));
+        i += 1;
+    }
+    let refused = upload(&browser, "big.csv", big.as_bytes()).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Файл більший за 5 MB"), "{page}");
+    assert!(
+        browser.text("/participants").await.contains("Знайдено: 0"),
+        "nothing imported"
+    );
+    app.finish().await;
+}

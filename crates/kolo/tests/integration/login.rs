@@ -233,3 +233,72 @@ async fn a_cross_site_post_is_refused_even_with_the_token() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     app.finish().await;
 }
+
+/// Password checks run on a few worker threads, not one thread per request (so
+/// that a burst of logins cannot allocate Argon2's memory dozens of times at
+/// once). A burst of concurrent logins, right and wrong, for accounts that exist
+/// and not, must still give each request its own right answer.
+#[tokio::test]
+async fn a_burst_of_concurrent_logins_each_gets_its_right_answer() {
+    const LOGINS: usize = 48;
+    let app = TestApp::spawn_with(|config| {
+        // Many failures from one address and per account are the point here;
+        // the throttle has its own tests.
+        config.login_throttle.max_per_address = 1_000;
+        config.login_throttle.max_per_account = 1_000;
+    })
+    .await;
+    let accounts = ["olena", "iryna", "marta", "sofiia"];
+    for login in accounts {
+        app.user(login, &[Role::Viewer]).await;
+    }
+    let mut attempts = Vec::new();
+    for i in 0..LOGINS {
+        let browser = app.browser();
+        let token = browser.csrf("/login").await;
+        // A quarter each: right password, wrong password, no such account,
+        // and the right password of another account.
+        let (login, password, accepted) = match i % 4 {
+            0 => (accounts[i % 3].to_owned(), PASSWORD.to_owned(), true),
+            1 => (
+                accounts[i % 3].to_owned(),
+                format!("wrong guess {i}"),
+                false,
+            ),
+            2 => (format!("nobody{i}"), PASSWORD.to_owned(), false),
+            _ => (accounts[3].to_owned(), format!("{PASSWORD}{i}"), false),
+        };
+        attempts.push((browser, token, login, password, accepted));
+    }
+    let mut running = tokio::task::JoinSet::new();
+    for (i, (browser, token, login, password, accepted)) in attempts.into_iter().enumerate() {
+        running.spawn(async move {
+            let response = browser
+                .post_raw(
+                    "/login",
+                    &[
+                        ("_csrf", &token),
+                        ("login", &login),
+                        ("password", &password),
+                        ("next", "/"),
+                    ],
+                )
+                .await;
+            (i, accepted, response.status(), location(&response), browser)
+        });
+    }
+    let mut answered = 0;
+    while let Some(outcome) = running.join_next().await {
+        let (i, accepted, status, target, browser) = outcome.expect("the login task finishes");
+        if accepted {
+            assert_eq!(status, StatusCode::SEE_OTHER, "login {i}");
+            assert_eq!(target, "/", "login {i}");
+            assert_eq!(browser.get("/").await.status(), StatusCode::OK, "login {i}");
+        } else {
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "login {i}");
+        }
+        answered += 1;
+    }
+    assert_eq!(answered, LOGINS);
+    app.finish().await;
+}

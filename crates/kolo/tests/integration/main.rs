@@ -5,15 +5,18 @@ mod accounts;
 mod api;
 mod attendance;
 mod audit;
+mod clm_pages;
 #[path = "../support/collect.rs"]
 mod collect;
 mod common;
 mod events;
 mod events_api;
+mod events_audit;
 mod fixtures;
 mod import;
 mod login;
 mod openrosa;
+mod outcomes;
 mod pages;
 mod participants;
 mod permissions;

@@ -162,3 +162,32 @@ async fn a_person_seen_recently_keeps_their_contacts() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn the_record_offers_forget_this_person_only_to_those_who_may() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let maria = app.user("maria", &[Role::Trainer]).await;
+    let coordinator = app.signed_in("olena").await;
+    let event = fixtures::event(&coordinator, &[("staff_trainers", &maria.0)]).await;
+    let id = fixtures::participant(&coordinator, &YULIA, &[]).await;
+    fixtures::register(&coordinator, &event, &id).await;
+    let link = format!("href=\"/participants/{id}/forget\"");
+
+    let page = coordinator.text(&format!("/participants/{id}")).await;
+    assert!(page.contains(&link), "{page}");
+    assert!(page.contains("Забути людину"));
+    let confirm = coordinator.get(&format!("/participants/{id}/forget")).await;
+    assert_eq!(confirm.status(), StatusCode::OK);
+
+    let trainer = app.signed_in("maria").await;
+    let response = trainer.get(&format!("/participants/{id}")).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "the trainer's participant"
+    );
+    let page = response.text().await.unwrap();
+    assert!(page.contains(YULIA.code) && !page.contains(&link), "{page}");
+    app.finish().await;
+}

@@ -6,6 +6,7 @@ pub fn text(problem: &Problem) -> String {
     use Problem::*;
     match problem {
         UnknownFileFormat => "The file is not an XLSForm this compiler can read. Save it as .xlsx, .xls, CSV or a markdown table.".into(),
+        WorkbookTooLarge { what } => format!("The workbook is far larger than any form ({what}), so it is not read. Check that this is the right file; a form needs only its survey, choices and settings sheets."),
         NotUtf8 => "The text file is not valid UTF-8. Save it with UTF-8 encoding.".into(),
         UnreadableWorkbook { detail } => format!("The workbook cannot be read ({detail}). Open it in a spreadsheet program and save it again as .xlsx."),
         MissingSurveySheet { similar: Some(s) } => format!("There is no sheet named `survey`; the sheet `{s}` looks like it. Rename it to `survey`."),
@@ -64,7 +65,6 @@ pub fn text(problem: &Problem) -> String {
         InvalidFormName { name } => format!("`{name}` cannot be the form's root name: it must be a valid XML name (letters, digits, `_`, `-`, `.`)."),
         EncryptionNeedsInstanceId => "An encrypted form needs its instanceID. Remove `omit_instanceID` or the `public_key`.".into(),
         EntitiesListNameMissing => "The entities sheet needs a `list_name`. Fill it in.".into(),
-        EntitiesInRepeatUnsupported => "Entities created from a repeat (the `repeat` column) are not supported yet. Create one entity per submission: move the questions out of the repeat and clear the `repeat` column.".into(),
         ImageWithoutMaxPixels => "Photos are sent at full size. Add `max-pixels=1024` (or another size) in `parameters` to send faster and save storage.".into(),
         DeprecatedMetadata { type_name } => format!("`{type_name}` works only in old Collect versions on Android before 11; newer phones leave it empty."),
         TableListMismatch { expected, found } => format!("All selects in a table-list group must use one list: this one uses `{found}`, the first used `{expected}`."),
@@ -73,9 +73,25 @@ pub fn text(problem: &Problem) -> String {
         EntityLabelMissing => "A new entity needs a label. Fill in the `label` column of the entities sheet.".into(),
         EntityCreateUpdateConflict => "An entity update needs an `entity_id`. Fill it in, or remove `update_if`.".into(),
         SaveToWithoutEntities { name } => format!("`{name}` has `save_to` but the form has no entities sheet. Add one, or clear `save_to`."),
-        SaveToInRepeat { name } => format!("`{name}` is inside a repeat, so it cannot be saved to an entity. Move it out of the repeat."),
         SaveToInvalid { property } => format!("`{property}` cannot be an entity property name: it must be a valid XML name and not `name` or `label`, nor start with `__`."),
         SaveToDuplicate { property } => format!("Two questions save to the entity property `{property}`. Use it once."),
+        UnknownEntitiesColumn { column } => format!("The entities sheet has a column `{column}` it does not know. Use only list_name, label, entity_id, create_if, update_if and repeat."),
+        EntityListNameInvalid { name } => format!("`{name}` cannot be an entity list name: it must be a valid XML name without `.` and must not start with `__`."),
+        EntityRepeatUnknown { value } => format!("`{value}` in the `repeat` column does not name a repeat of this form. Write `${{name}}` of a repeat."),
+        EntityAcrossRepeats { name, repeat } => format!("`{name}` is outside the repeat `{repeat}` where the entity is declared. Questions that save to an entity must be in one repeat, and its expressions may only read that repeat or questions around it."),
+        SaveToOnGroup { name } => format!("The group or repeat `{name}` has `save_to`, but only questions can save to an entity. Clear `save_to` on this row."),
+        TriggerNotReference { value } => format!("The trigger `{value}` must name questions as `${{name}}`, separated by commas, like `${{a}}, ${{b}}`."),
+        UnsupportedXPath { construct } => format!("ODK Collect cannot evaluate `{construct}` in a form. Write the full path or use `${{name}}` instead."),
+        ExternalSelectWithoutFilter => "select_one_external is meant for a list filtered by choice_filter, and this one has none. Use select_one with a list on the choices sheet, or add a choice_filter.".into(),
+        UnknownMediaType { column } => format!("`{column}` is not a media column. Use image, big-image, audio or video."),
+        AuditLocationIncomplete => "Audit location tracking needs all three of `location-priority`, `location-min-interval` and `location-max-age`. Add the missing ones.".into(),
+        AuditMaxAgeBelowInterval => "`location-max-age` must be at least `location-min-interval`. Raise it.".into(),
+        BackgroundGeopointWithoutTrigger { name } => format!("The background-geopoint `{name}` needs a `trigger`: the question whose change records the location."),
+        BackgroundGeopointCalculation { name } => format!("The background-geopoint `{name}` records a location, so it cannot have a calculation. Clear the calculation."),
+        LanguagesWithoutCode { languages } => format!("These languages have no valid language code: {}. Write them like `English (en)` or `Українська (uk)` so devices pick the right one.", list(languages)),
+        RangeStepInvalid { step } => format!("The range step `{step}` must be above 0 and no larger than the distance from start to end."),
+        ReferenceGeometryUnknown { value } => format!("`{value}` in `reference-geometry` is not a choice list, a select_*_from_file instance, an entity list or a `${{repeat}}` of this form."),
+        UnknownOsmList { list: name } => format!("There is no list named `{name}` on the `osm` sheet. Add it there, or correct the name."),
     }
 }
 

@@ -10,6 +10,9 @@ pub enum Problem {
     UnreadableWorkbook {
         detail: String,
     },
+    WorkbookTooLarge {
+        what: String,
+    },
     MissingSurveySheet {
         similar: Option<String>,
     },
@@ -181,13 +184,9 @@ pub enum Problem {
     DeprecatedMetadata {
         type_name: String,
     },
-    EntitiesInRepeatUnsupported,
     EntityLabelMissing,
     EntityCreateUpdateConflict,
     SaveToWithoutEntities {
-        name: String,
-    },
-    SaveToInRepeat {
         name: String,
     },
     SaveToInvalid {
@@ -195,5 +194,51 @@ pub enum Problem {
     },
     SaveToDuplicate {
         property: String,
+    },
+    UnknownEntitiesColumn {
+        column: String,
+    },
+    EntityListNameInvalid {
+        name: String,
+    },
+    EntityRepeatUnknown {
+        value: String,
+    },
+    EntityAcrossRepeats {
+        name: String,
+        repeat: String,
+    },
+    SaveToOnGroup {
+        name: String,
+    },
+    TriggerNotReference {
+        value: String,
+    },
+    UnsupportedXPath {
+        construct: String,
+    },
+    ExternalSelectWithoutFilter,
+    UnknownMediaType {
+        column: String,
+    },
+    AuditLocationIncomplete,
+    AuditMaxAgeBelowInterval,
+    BackgroundGeopointWithoutTrigger {
+        name: String,
+    },
+    BackgroundGeopointCalculation {
+        name: String,
+    },
+    LanguagesWithoutCode {
+        languages: Vec<String>,
+    },
+    RangeStepInvalid {
+        step: String,
+    },
+    ReferenceGeometryUnknown {
+        value: String,
+    },
+    UnknownOsmList {
+        list: String,
     },
 }

@@ -6,6 +6,7 @@ pub fn text(problem: &Problem) -> String {
     use Problem::*;
     match problem {
         UnknownFileFormat => "Цей файл не є XLSForm, який можна прочитати. Збережіть його як .xlsx, .xls, CSV або таблицю markdown.".into(),
+        WorkbookTooLarge { what } => format!("Книга значно більша за будь-яку форму ({what}), тому її не прочитано. Перевірте, чи це правильний файл; формі потрібні лише аркуші survey, choices і settings."),
         NotUtf8 => "Текстовий файл не в кодуванні UTF-8. Збережіть його в UTF-8.".into(),
         UnreadableWorkbook { detail } => format!("Не вдається прочитати книгу ({detail}). Відкрийте її в програмі електронних таблиць і збережіть знову як .xlsx."),
         MissingSurveySheet { similar: Some(s) } => format!("Немає аркуша `survey`; схожий на нього аркуш `{s}`. Перейменуйте його на `survey`."),
@@ -64,7 +65,6 @@ pub fn text(problem: &Problem) -> String {
         InvalidFormName { name } => format!("`{name}` не може бути кореневою назвою форми: це має бути правильна назва XML (літери, цифри, `_`, `-`, `.`)."),
         EncryptionNeedsInstanceId => "Зашифрованій формі потрібен instanceID. Приберіть `omit_instanceID` або `public_key`.".into(),
         EntitiesListNameMissing => "Аркушу entities потрібен `list_name`. Заповніть його.".into(),
-        EntitiesInRepeatUnsupported => "Сутності з повторюваної групи (стовпець `repeat`) поки не підтримуються. Створюйте одну сутність на відповідь: винесіть питання з повторюваної групи й очистьте стовпець `repeat`.".into(),
         ImageWithoutMaxPixels => "Фото надсилаються в повному розмірі. Додайте `max-pixels=1024` (або інший розмір) у `parameters`, щоб надсилати швидше й заощадити місце.".into(),
         DeprecatedMetadata { type_name } => format!("`{type_name}` працює лише в старих версіях Collect на Android до 11; новіші телефони залишають його порожнім."),
         TableListMismatch { expected, found } => format!("Усі питання вибору в групі table-list мають використовувати один список: це використовує `{found}`, перше — `{expected}`."),
@@ -73,9 +73,25 @@ pub fn text(problem: &Problem) -> String {
         EntityLabelMissing => "Новій сутності потрібен підпис. Заповніть стовпець `label` аркуша entities.".into(),
         EntityCreateUpdateConflict => "Для оновлення сутності потрібен `entity_id`. Заповніть його або приберіть `update_if`.".into(),
         SaveToWithoutEntities { name } => format!("`{name}` має `save_to`, але у формі немає аркуша entities. Додайте його або очистьте `save_to`."),
-        SaveToInRepeat { name } => format!("`{name}` міститься в повторюваній групі, тож його не можна зберегти в сутність. Винесіть його з повторюваної групи."),
         SaveToInvalid { property } => format!("`{property}` не може бути назвою властивості сутності: це має бути правильна назва XML, не `name` і не `label`, і не починатися з `__`."),
         SaveToDuplicate { property } => format!("Два питання зберігають у властивість сутності `{property}`. Використайте її один раз."),
+        UnknownEntitiesColumn { column } => format!("Аркуш entities має невідомий стовпець `{column}`. Використовуйте лише list_name, label, entity_id, create_if, update_if і repeat."),
+        EntityListNameInvalid { name } => format!("`{name}` не може бути назвою списку сутностей: це має бути правильна назва XML без `.`, що не починається з `__`."),
+        EntityRepeatUnknown { value } => format!("`{value}` у стовпці `repeat` не називає повторювану групу цієї форми. Напишіть `${{назва}}` повторюваної групи."),
+        EntityAcrossRepeats { name, repeat } => format!("`{name}` розташоване поза повторюваною групою `{repeat}`, у якій оголошено сутність. Питання, що зберігаються в сутність, мають бути в одній повторюваній групі, а її вирази можуть читати лише цю групу або питання навколо неї."),
+        SaveToOnGroup { name } => format!("Група `{name}` має `save_to`, але зберігати в сутність можуть лише питання. Очистьте `save_to` у цьому рядку."),
+        TriggerNotReference { value } => format!("Тригер `{value}` має називати питання як `${{назва}}` через кому, наприклад `${{a}}, ${{b}}`."),
+        UnsupportedXPath { construct } => format!("ODK Collect не вміє обчислювати `{construct}` у формі. Напишіть повний шлях або `${{назва}}`."),
+        ExternalSelectWithoutFilter => "select_one_external призначений для списку з фільтром choice_filter, а тут його немає. Використайте select_one зі списком на аркуші choices або додайте choice_filter.".into(),
+        UnknownMediaType { column } => format!("`{column}` не є стовпцем медіа. Використайте image, big-image, audio або video."),
+        AuditLocationIncomplete => "Для відстеження місцеположення в аудиті потрібні всі три параметри: `location-priority`, `location-min-interval` і `location-max-age`. Додайте відсутні.".into(),
+        AuditMaxAgeBelowInterval => "`location-max-age` має бути не менше за `location-min-interval`. Збільште його.".into(),
+        BackgroundGeopointWithoutTrigger { name } => format!("Для background-geopoint `{name}` потрібен `trigger`: питання, зміна якого записує місцеположення."),
+        BackgroundGeopointCalculation { name } => format!("background-geopoint `{name}` записує місцеположення, тож не може мати обчислення. Очистьте обчислення."),
+        LanguagesWithoutCode { languages } => format!("Ці мови не мають правильного коду мови: {}. Пишіть їх як `English (en)` або `Українська (uk)`, щоб пристрої вибирали правильну.", list(languages)),
+        RangeStepInvalid { step } => format!("Крок діапазону `{step}` має бути більшим за 0 і не більшим за відстань від початку до кінця."),
+        ReferenceGeometryUnknown { value } => format!("`{value}` у `reference-geometry` не є списком варіантів, екземпляром select_*_from_file, списком сутностей чи `${{повторювана_група}}` цієї форми."),
+        UnknownOsmList { list: name } => format!("На аркуші `osm` немає списку `{name}`. Додайте його туди або виправте назву."),
     }
 }
 

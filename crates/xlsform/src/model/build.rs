@@ -45,8 +45,6 @@ fn build_inner(
 ) -> Option<Form> {
     let survey_sheet = match book.sheet(SURVEY) {
         Some(s) => s,
-        // A workbook with one sheet of another name is read as the survey.
-        None if book.sheets.len() == 1 => &book.sheets[0],
         None => {
             let names: Vec<&str> = book.sheets.iter().map(|s| s.name.as_str()).collect();
             let similar = closest(SURVEY, &names).map(str::to_string);
@@ -97,21 +95,30 @@ fn build_inner(
         ));
         return None;
     }
+    check_media_columns(&survey, errors);
     super::translations::check(&survey, true, warnings);
     let choices_table = read("choices", SheetKind::Choices, false, errors);
     if let Some(t) = &choices_table {
+        check_media_columns(t, errors);
         super::translations::check(t, false, warnings);
     }
+    let mut translated: Vec<&Table> = vec![&survey];
+    translated.extend(choices_table.as_ref());
+    super::translations::check_codes(&translated, warnings);
     let choices = choices_table
-        .map(|t| choices::read(&t, settings.allow_choice_duplicates, warnings, errors))
+        .map(|t| choices::read(&t, settings.allow_choice_duplicates, true, warnings, errors))
         .unwrap_or_default();
     let external_table = read("external_choices", SheetKind::Choices, false, errors);
     let external_choices = external_table
         .as_ref()
-        .map(|t| choices::read(t, true, warnings, errors))
+        .map(|t| choices::read(t, true, false, warnings, errors))
         .unwrap_or_default();
     let itemsets_csv = external_table.as_ref().map(itemsets_csv);
-    let entity = read("entities", SheetKind::Entities, false, errors)
+    // The osm sheet lists the tags of `osm LIST` questions like a choices sheet.
+    let osm_lists = read("osm", SheetKind::Choices, false, errors)
+        .map(|t| choices::read(&t, true, false, warnings, errors))
+        .unwrap_or_default();
+    let mut entity = read("entities", SheetKind::Entities, false, errors)
         .and_then(|t| entities::read(&t, errors));
     if let Some(name) = &settings.name
         && !is_xml_name(name)
@@ -132,6 +139,7 @@ fn build_inner(
         warnings,
         audit: None,
         table_list: None,
+        osm_lists,
     };
     for record in &survey.records {
         builder.row(record);
@@ -142,13 +150,25 @@ fn build_inner(
         choices,
         external_choices,
         audit,
+        osm_lists,
         ..
     } = builder;
-    add_meta(&mut nodes, &settings, audit, entity.is_some());
+    if let Some(e) = &mut entity {
+        match entities::place(&nodes, e, e.row) {
+            Ok(container) => e.container = container,
+            Err(d) => {
+                errors.push(d);
+                return None;
+            }
+        }
+    }
+    let entity_container = entity.as_ref().map(|e| e.container);
+    add_meta(&mut nodes, &settings, audit, entity_container);
     Some(Form {
         nodes,
         choices,
         external_choices,
+        osm: osm_lists,
         settings,
         entity,
         itemsets_csv,
@@ -189,6 +209,26 @@ fn itemsets_csv(table: &Table) -> String {
     out
 }
 
+/// `media::KIND` columns: only the kinds Collect shows.
+fn check_media_columns(table: &Table, errors: &mut Vec<Diagnostic>) {
+    for header in &table.headers {
+        if header.key[0] == "media"
+            && header.key.len() >= 2
+            && !matches!(
+                header.key[1].as_str(),
+                "image" | "big-image" | "audio" | "video"
+            )
+        {
+            errors.push(Diagnostic::error(
+                Problem::UnknownMediaType {
+                    column: header.original.clone(),
+                },
+                Some(Location::cell(&table.sheet, 1, &header.original)),
+            ));
+        }
+    }
+}
+
 fn warn_misspelt_sheets(book: &Workbook, warnings: &mut Vec<Diagnostic>) {
     for sheet in &book.sheets {
         let lower = sheet.name.trim().to_lowercase();
@@ -209,8 +249,23 @@ fn warn_misspelt_sheets(book: &Workbook, warnings: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Appends the `meta` block: entity, audit, instanceID, instanceName.
-fn add_meta(nodes: &mut Vec<Node>, settings: &Settings, audit: Option<Node>, entity: bool) {
+/// Appends the `meta` block: entity, audit, instanceID, instanceName. An entity
+/// declared inside a repeat gets its own `meta` block at the end of its container.
+fn add_meta(
+    nodes: &mut Vec<Node>,
+    settings: &Settings,
+    audit: Option<Node>,
+    entity_container: Option<usize>,
+) {
+    if let Some(container) = entity_container.filter(|&c| c != 0) {
+        nodes.push(Node::new("meta", 0, NodeKind::Meta, Some(container)));
+        let meta = nodes.len() - 1;
+        nodes[container].children.push(meta);
+        nodes.push(Node::new("entity", 0, NodeKind::Question, Some(meta)));
+        let e = nodes.len() - 1;
+        nodes[meta].children.push(e);
+    }
+    let entity = entity_container == Some(0);
     let needed =
         entity || audit.is_some() || !settings.omit_instance_id || settings.instance_name.is_some();
     if !needed {
@@ -268,6 +323,8 @@ pub(super) struct Builder<'a> {
     pub(super) audit: Option<Node>,
     /// Inside a `table-list` group: the list of its first select, once seen.
     pub(super) table_list: Option<Option<String>>,
+    /// Tag lists of the `osm` sheet.
+    pub(super) osm_lists: Vec<ChoiceList>,
 }
 
 enum Block {
@@ -454,6 +511,14 @@ impl Builder<'_> {
         let parent = *self.stack.last().unwrap_or(&0);
         let mut node = Node::new(&name, record.row, kind.clone(), Some(parent));
         fields::fill(&mut node, self.table, record);
+        if node.bind.iter().any(|(k, _)| k == "entities:saveto") {
+            self.error(
+                Problem::SaveToOnGroup { name: name.clone() },
+                record.row,
+                Some("save_to"),
+            );
+            return;
+        }
         if kind == NodeKind::Repeat && node.label.is_empty() && node.media.is_empty() {
             self.warn(
                 Problem::RepeatWithoutLabel { name: name.clone() },

@@ -35,6 +35,7 @@ impl ChoiceList {
 pub fn read(
     table: &Table,
     allow_duplicates: bool,
+    labels_required: bool,
     warnings: &mut Vec<Diagnostic>,
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<ChoiceList> {
@@ -92,13 +93,17 @@ pub fn read(
             continue;
         }
         if choice.label.is_empty() && choice.media.is_empty() {
-            warnings.push(Diagnostic::warning(
-                Problem::ChoiceWithoutLabel {
-                    list: list_name.to_string(),
-                    name: choice.name.clone(),
-                },
-                Some(Location::row(&table.sheet, record.row)),
-            ));
+            // An item without a label makes JavaRosa refuse the whole itemset.
+            let problem = Problem::ChoiceWithoutLabel {
+                list: list_name.to_string(),
+                name: choice.name.clone(),
+            };
+            let location = Some(Location::row(&table.sheet, record.row));
+            if labels_required {
+                errors.push(Diagnostic::error(problem, location));
+            } else {
+                warnings.push(Diagnostic::warning(problem, location));
+            }
         }
         list.choices.push(choice);
     }

@@ -41,6 +41,10 @@ pub enum SelectSource {
     External(String),
     /// `select_one ${repeat_question}`: choices from a repeat in the form.
     Reference(String),
+    /// `osm LIST`: tags from the osm sheet.
+    Osm(String),
+    /// A geo question's `reference-geometry=${repeat}`: the repeat's geometries.
+    RepeatGeometry(String),
 }
 
 /// A value of a bind attribute: an expression or a translatable message.
@@ -153,6 +157,8 @@ pub struct Form {
     pub nodes: Vec<Node>,
     pub choices: Vec<ChoiceList>,
     pub external_choices: Vec<ChoiceList>,
+    /// Tag lists of the `osm` sheet.
+    pub osm: Vec<ChoiceList>,
     pub settings: Settings,
     pub entity: Option<Entity>,
     /// The external_choices sheet as `itemsets.csv`, when there is one.
@@ -202,13 +208,6 @@ impl Form {
             current = self.nodes[i].parent;
         }
         out
-    }
-
-    /// Whether a node lies inside a repeat.
-    pub fn in_repeat(&self, index: usize) -> bool {
-        self.ancestors(index)
-            .iter()
-            .any(|&a| self.nodes[a].kind == NodeKind::Repeat)
     }
 
     /// All nodes in document order, the root excluded.

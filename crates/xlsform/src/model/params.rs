@@ -65,8 +65,11 @@ impl Builder<'_> {
                 "capture-accuracy",
                 "warning-accuracy",
                 "allow-mock-accuracy",
+                "reference-geometry",
             ],
-            "geotrace" | "geoshape" => &["incremental", "allow-mock-accuracy"],
+            "geotrace" | "geoshape" => {
+                &["incremental", "allow-mock-accuracy", "reference-geometry"]
+            }
             "audit" => &[
                 "location-priority",
                 "location-min-interval",
@@ -112,6 +115,22 @@ impl Builder<'_> {
                     }
                     decimal |= v.parse::<i64>().is_err();
                     node.control.push((k.to_string(), v));
+                }
+                // A step of 0 never moves, and one longer than the range has no
+                // second value: Collect cannot show either.
+                let number =
+                    |k: &str, d: f64| get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(d);
+                let (start, end, step) = (
+                    number("start", 1.0),
+                    number("end", 10.0),
+                    number("step", 1.0),
+                );
+                if step <= 0.0 || step > (end - start).abs() {
+                    let problem = Problem::RangeStepInvalid {
+                        step: get("step").unwrap_or_else(|| "1".into()),
+                    };
+                    self.error(problem, row, Some("parameters"));
+                    return;
                 }
                 for (k, attr) in [
                     ("tick_interval", "odk:tick-interval"),
@@ -243,6 +262,15 @@ impl Builder<'_> {
                     }
                     node.control.push(("incremental".into(), v));
                 }
+                if let Some(v) = get("reference-geometry") {
+                    // Checked against the whole form's lists and repeats later.
+                    node.select = Some(
+                        match v.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+                            Some(repeat) => SelectSource::RepeatGeometry(repeat.to_string()),
+                            None => SelectSource::List(v),
+                        },
+                    );
+                }
                 if let Some(v) = get("allow-mock-accuracy") {
                     if v != "true" && v != "false" {
                         let problem = Problem::InvalidParameterValue {
@@ -256,6 +284,10 @@ impl Builder<'_> {
                 }
             }
             "audit" => {
+                if let Some(problem) = audit_problem(&get) {
+                    self.error(problem, row, Some("parameters"));
+                    return;
+                }
                 for (k, v) in &params {
                     set_bind(node, &format!("odk:{k}"), v);
                 }
@@ -263,6 +295,32 @@ impl Builder<'_> {
             _ => {
                 if get("seed").is_some() && get("randomize").is_none() {
                     self.error(Problem::SeedWithoutRandomize, row, Some("parameters"));
+                }
+                // A seed is a number or a question holding one.
+                if let Some(seed) = get("seed") {
+                    let reference = seed
+                        .strip_prefix("${")
+                        .and_then(|s| s.strip_suffix('}'))
+                        .is_some_and(crate::names::is_xml_name);
+                    if !reference && seed.parse::<f64>().is_err() {
+                        let problem = Problem::InvalidParameterValue {
+                            name: "seed".into(),
+                            value: seed,
+                        };
+                        self.error(problem, row, Some("parameters"));
+                    }
+                }
+                // A select from a file names the columns of its items.
+                for k in ["value", "label"] {
+                    if let Some(v) = get(k)
+                        && !crate::names::is_xml_name(&v)
+                    {
+                        let problem = Problem::InvalidParameterValue {
+                            name: k.into(),
+                            value: v,
+                        };
+                        self.error(problem, row, Some("parameters"));
+                    }
                 }
                 if let Some(r) = get("randomize")
                     && r != "true"
@@ -280,6 +338,52 @@ impl Builder<'_> {
             }
         }
     }
+}
+
+/// Audit parameters Collect would refuse: location tracking needs all three of
+/// its settings with a valid priority and a maximum age no shorter than the
+/// interval; the switches are `true` or `false`.
+fn audit_problem(get: &dyn Fn(&str) -> Option<String>) -> Option<Problem> {
+    let invalid = |name: &str, value: String| {
+        Some(Problem::InvalidParameterValue {
+            name: name.to_string(),
+            value,
+        })
+    };
+    let location = [
+        get("location-priority"),
+        get("location-min-interval"),
+        get("location-max-age"),
+    ];
+    if location.iter().any(Option::is_some) {
+        let [Some(priority), Some(interval), Some(age)] = location else {
+            return Some(Problem::AuditLocationIncomplete);
+        };
+        if !matches!(
+            priority.as_str(),
+            "no-power" | "low-power" | "balanced" | "high-accuracy"
+        ) {
+            return invalid("location-priority", priority);
+        }
+        let Ok(interval_n) = interval.parse::<u64>() else {
+            return invalid("location-min-interval", interval);
+        };
+        let Ok(age_n) = age.parse::<u64>() else {
+            return invalid("location-max-age", age);
+        };
+        if age_n < interval_n {
+            return Some(Problem::AuditMaxAgeBelowInterval);
+        }
+    }
+    for k in ["track-changes", "identify-user"] {
+        if let Some(v) = get(k)
+            && v != "true"
+            && v != "false"
+        {
+            return invalid(k, v);
+        }
+    }
+    None
 }
 
 /// Sets a bind attribute, replacing an earlier value in place.

@@ -31,6 +31,8 @@ struct SelectType {
     command: &'static str,
     list: String,
     or_other: bool,
+    /// Words after the list name other than `or_other`.
+    extra: bool,
 }
 
 fn parse_select(type_name: &str) -> Option<SelectType> {
@@ -45,10 +47,12 @@ fn parse_select(type_name: &str) -> Option<SelectType> {
         let list = words.next()?.to_string();
         let tail: Vec<&str> = words.collect();
         let or_other = matches!(tail.as_slice(), ["or_other"] | ["or", "specify", "other"]);
+        let extra = !tail.is_empty() && !or_other;
         return Some(SelectType {
             command,
             list,
             or_other,
+            extra,
         });
     }
     None
@@ -57,7 +61,33 @@ fn parse_select(type_name: &str) -> Option<SelectType> {
 impl Builder<'_> {
     pub(super) fn question(&mut self, type_name: &str, record: &Record) {
         let row = record.row;
+        const BARE: &[&str] = &[
+            "select_one",
+            "select_multiple",
+            "select_one_from_file",
+            "select_multiple_from_file",
+            "select_one_external",
+            "rank",
+        ];
+        if BARE.contains(&type_name) {
+            let problem = Problem::SelectWithoutList {
+                type_name: type_name.to_string(),
+            };
+            self.error(problem, row, Some("type"));
+            return;
+        }
+        if let Some(list) = type_name.strip_prefix("osm ") {
+            return self.osm(list.trim(), record);
+        }
         let select = parse_select(type_name);
+        if select.as_ref().is_some_and(|s| s.extra) {
+            let problem = Problem::UnknownType {
+                found: type_name.to_string(),
+                suggestion: None,
+            };
+            self.error(problem, row, Some("type"));
+            return;
+        }
         let spec_name = match &select {
             Some(s) if s.command.starts_with("select_multiple") => "select_multiple",
             Some(s) if s.command == "rank" => "rank",
@@ -76,33 +106,15 @@ impl Builder<'_> {
             other => types::lookup(other),
         };
         let Some(mut spec) = spec else {
-            let bare = [
-                "select_one",
-                "select_multiple",
-                "select_one_from_file",
-                "select_multiple_from_file",
-                "select_one_external",
-                "rank",
-            ];
-            if bare.contains(&type_name) {
-                self.error(
-                    Problem::SelectWithoutList {
-                        type_name: type_name.to_string(),
-                    },
-                    row,
-                    Some("type"),
-                );
-            } else {
-                let suggestion = closest(type_name, types::KNOWN_TYPES).map(str::to_string);
-                self.error(
-                    Problem::UnknownType {
-                        found: type_name.to_string(),
-                        suggestion,
-                    },
-                    row,
-                    Some("type"),
-                );
-            }
+            let suggestion = closest(type_name, types::KNOWN_TYPES).map(str::to_string);
+            self.error(
+                Problem::UnknownType {
+                    found: type_name.to_string(),
+                    suggestion,
+                },
+                row,
+                Some("type"),
+            );
             return;
         };
         if select
@@ -143,10 +155,29 @@ impl Builder<'_> {
         }
         node.spec = Some(spec);
         fields::merge_type_binds(&mut node);
-        if node.type_name() == "calculate"
-            && node.bind_expr("calculate").is_none()
-            && node.default.is_none()
-        {
+        if !self.check_trigger(&node, record) {
+            return;
+        }
+        if node.type_name() == "background-geopoint" {
+            let problem = if node.trigger.is_empty() {
+                Some((
+                    Problem::BackgroundGeopointWithoutTrigger { name: name.clone() },
+                    "trigger",
+                ))
+            } else if node.bind_expr("calculate").is_some() {
+                Some((
+                    Problem::BackgroundGeopointCalculation { name: name.clone() },
+                    "calculation",
+                ))
+            } else {
+                None
+            };
+            if let Some((problem, column)) = problem {
+                self.error(problem, row, Some(column));
+                return;
+            }
+        }
+        if node.type_name() == "calculate" && node.bind_expr("calculate").is_none() {
             self.error(
                 Problem::MissingCalculation { name: name.clone() },
                 row,
@@ -228,6 +259,9 @@ impl Builder<'_> {
                 self.error(Problem::MissingExternalChoices { list }, row, Some("type"));
                 return false;
             }
+            if node.choice_filter.is_none() {
+                self.warn(Problem::ExternalSelectWithoutFilter, row, Some("type"));
+            }
             node.select = Some(SelectSource::External(list));
             return true;
         }
@@ -241,6 +275,56 @@ impl Builder<'_> {
         }
         node.select = Some(SelectSource::List(list));
         true
+    }
+
+    /// The trigger column names questions as `${a}` or `${a}, ${b}`.
+    fn check_trigger(&mut self, node: &Node, record: &Record) -> bool {
+        let Some(value) = record.get(self.table, &["trigger"]) else {
+            return true;
+        };
+        let well_formed = value.split(',').all(|part| {
+            let part = part.trim();
+            part.strip_prefix("${")
+                .and_then(|p| p.strip_suffix('}'))
+                .is_some_and(|name| crate::names::is_xml_name(name) && !name.contains(':'))
+        });
+        if !well_formed || node.trigger.is_empty() {
+            let problem = Problem::TriggerNotReference {
+                value: value.to_string(),
+            };
+            self.error(problem, record.row, Some("trigger"));
+            return false;
+        }
+        true
+    }
+
+    /// `osm LIST`: an OpenMapKit upload whose tags come from the `osm` sheet.
+    fn osm(&mut self, list: &str, record: &Record) {
+        let row = record.row;
+        let Some(name) = self.name_of(record, "osm") else {
+            return;
+        };
+        if !self.check_unique(&name, row) {
+            return;
+        }
+        if !self.osm_lists.iter().any(|l| l.name == list) && !self.osm_lists.is_empty() {
+            let problem = Problem::UnknownOsmList {
+                list: list.to_string(),
+            };
+            self.error(problem, row, Some("type"));
+            return;
+        }
+        let parent = *self.stack.last().unwrap_or(&0);
+        let mut node = Node::new(&name, row, NodeKind::Question, Some(parent));
+        if let Some(problem) = fields::fill(&mut node, self.table, record) {
+            self.error(problem, row, Some("parameters"));
+        }
+        node.spec = types::lookup("osm");
+        fields::merge_type_binds(&mut node);
+        if self.osm_lists.iter().any(|l| l.name == list) {
+            node.select = Some(SelectSource::Osm(list.to_string()));
+        }
+        self.push(node);
     }
 
     /// `or_other` adds an `other` choice to the list and a text question after the select.

@@ -46,6 +46,49 @@ pub fn check(table: &Table, survey: bool, warnings: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Warns once about languages without a code in brackets, such as `English`
+/// rather than `English (en)`: devices choose the language by that code.
+pub fn check_codes(tables: &[&Table], warnings: &mut Vec<Diagnostic>) {
+    let mut bad: Vec<String> = Vec::new();
+    for table in tables {
+        for header in &table.headers {
+            let key = &header.key;
+            let lang = match (key[0].as_str(), key.len()) {
+                ("media" | "bind", n) if n >= 3 => &key[2],
+                ("label" | "hint" | "guidance_hint", 2) => &key[1],
+                _ => continue,
+            };
+            if lang == "default" || lang.chars().count() < 3 || has_code(lang) {
+                continue;
+            }
+            if !bad.contains(lang) {
+                bad.push(lang.clone());
+            }
+        }
+    }
+    if !bad.is_empty() {
+        warnings.push(Diagnostic::warning(
+            Problem::LanguagesWithoutCode { languages: bad },
+            None,
+        ));
+    }
+}
+
+/// `Name (code)` with a code shaped like a language tag (`uk`, `en-GB`, `fil`).
+fn has_code(lang: &str) -> bool {
+    let Some(inner) = lang
+        .strip_suffix(')')
+        .and_then(|l| l.rfind('(').map(|i| &l[i + 1..]))
+    else {
+        return false;
+    };
+    let mut parts = inner.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 fn column_name(key: &str, survey: bool) -> Option<&'static str> {
     Some(match key {
         "label" => "label",

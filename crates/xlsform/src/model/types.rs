@@ -125,7 +125,8 @@ pub fn lookup(type_name: &str) -> Option<TypeSpec> {
         "audit" => spec("audit", None, &[("type", "binary")]),
         "start-geopoint" => spec("start-geopoint", Action, &[("type", "geopoint")]),
         "background-audio" => spec("background-audio", Action, &[("type", "binary")]),
-        "background-geopoint" => spec("background-geopoint", Trigger, &[("type", "geopoint")]),
+        // Recorded by an `odk:setgeopoint` in the control of its trigger.
+        "background-geopoint" => spec("background-geopoint", None, &[("type", "geopoint")]),
         "xml-external" => spec("xml-external", None, &[]),
         "csv-external" => spec("csv-external", None, &[]),
         "start" | "start time" | "get start time" => {

@@ -17,15 +17,20 @@ use crate::diagnostics::{Diagnostic, Problem};
 const MAX_BLANK_ROWS: u32 = 60;
 /// Columns past this are ignored; pyxform stops after 20 blank header cells.
 const MAX_COLUMNS: u32 = 1024;
-/// The most non-empty cells read from one sheet. The 680-row benchmark form has
-/// about 10 000; a compressed sheet could otherwise expand without bound.
-const MAX_CELLS: usize = 5_000_000;
+/// The most cells (empty ones included) read from a workbook. The 680-row
+/// benchmark form has about 10 000; a compressed sheet could otherwise expand
+/// without bound.
+const MAX_CELLS: usize = 2_000_000;
+/// The most bytes an `.xlsx` may decompress to, all its parts together. Real
+/// XLSForms decompress to a few MB; a zip bomb to gigabytes.
+const MAX_UNCOMPRESSED: u64 = 100 << 20;
 
 pub fn read(input: &[u8]) -> Result<Workbook, Diagnostic> {
-    if input.starts_with(b"PK\x03\x04")
-        && let Ok(mut book) = Xlsx::new(Cursor::new(input))
-    {
-        return read_xlsx(&mut book);
+    if input.starts_with(b"PK\x03\x04") {
+        check_zip_sizes(input)?;
+        if let Ok(mut book) = Xlsx::new(Cursor::new(input)) {
+            return read_xlsx(&mut book);
+        }
     }
     if input.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
         && let Err(super::cfb_check::Broken(why)) = super::cfb_check::check(input)
@@ -38,22 +43,53 @@ pub fn read(input: &[u8]) -> Result<Workbook, Diagnostic> {
         .unwrap_or_else(|_| Err(unreadable("the reader failed on this file".to_string())))
 }
 
+/// Refuses a zip whose parts would decompress to more than `MAX_UNCOMPRESSED`.
+/// The sizes come from the central directory; the zip reader calamine uses
+/// stops any part at its declared size, so a part cannot lie its way past this.
+fn check_zip_sizes(input: &[u8]) -> Result<(), Diagnostic> {
+    // A broken archive is left to calamine, which says what is wrong with it.
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(input)) else {
+        return Ok(());
+    };
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        if let Ok(part) = archive.by_index_raw(i) {
+            total = total.saturating_add(part.size());
+        }
+    }
+    if total > MAX_UNCOMPRESSED {
+        return Err(too_large(format!(
+            "{} MB once decompressed",
+            total.div_ceil(1 << 20)
+        )));
+    }
+    Ok(())
+}
+
+fn too_large(what: String) -> Diagnostic {
+    Diagnostic::error(Problem::WorkbookTooLarge { what }, None)
+}
+
 fn unreadable(detail: String) -> Diagnostic {
     Diagnostic::error(Problem::UnreadableWorkbook { detail }, None)
 }
 
 fn read_xlsx(book: &mut Xlsx<Cursor<&[u8]>>) -> Result<Workbook, Diagnostic> {
     let mut sheets = Vec::new();
+    let mut count = 0usize;
     for name in book.sheet_names() {
         let mut cells = book
             .worksheet_cells_reader(&name)
             .map_err(|e| unreadable(format!("{name}: {e}")))?;
         let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
-        let mut count = 0usize;
         while let Some(cell) = cells
             .next_cell()
             .map_err(|e| unreadable(format!("{name}: {e}")))?
         {
+            count += 1;
+            if count > MAX_CELLS {
+                return Err(too_large(format!("more than {MAX_CELLS} cells")));
+            }
             let (r, c) = cell.get_position();
             if c >= MAX_COLUMNS {
                 continue;
@@ -61,12 +97,6 @@ fn read_xlsx(book: &mut Xlsx<Cursor<&[u8]>>) -> Result<Workbook, Diagnostic> {
             let text = cell_text(&Data::from(cell.get_value().clone()));
             if text.is_empty() {
                 continue;
-            }
-            count += 1;
-            if count > MAX_CELLS {
-                return Err(unreadable(format!(
-                    "{name}: more than {MAX_CELLS} filled cells"
-                )));
             }
             let row = rows.entry(r).or_default();
             let c = c as usize;

@@ -23,9 +23,25 @@ pub fn read(text: &str) -> Result<Workbook, Diagnostic> {
         if is_separator(inner) {
             continue;
         }
-        let mut cells = split_cells(inner).into_iter();
-        let first = cells.next().unwrap_or_default();
-        let rest: Vec<String> = cells.collect();
+        let mut raw = split_cells(inner).into_iter();
+        let first = raw.next().unwrap_or_default().trim().to_string();
+        let mut rest: Vec<String> = raw.collect();
+        // An unescaped `|` inside the last column (XPath's union operator)
+        // splits the row into more cells than the header has: join them back.
+        if let Some(header_len) = sheets
+            .last()
+            .filter(|_| first.is_empty())
+            .and_then(|s| s.rows.first())
+            .map(|h| h.cells.len())
+            && header_len > 0
+            && rest.len() > header_len
+            && rest[header_len..].iter().any(|c| !c.trim().is_empty())
+        {
+            let joined = rest[header_len - 1..].join("|");
+            rest.truncate(header_len - 1);
+            rest.push(joined);
+        }
+        let rest: Vec<String> = rest.into_iter().map(|c| c.trim().to_string()).collect();
         if !first.is_empty() {
             sheets.push(Sheet {
                 name: first,
@@ -67,6 +83,7 @@ fn is_separator(inner: &str) -> bool {
 }
 
 /// Splits on pipes not preceded by a backslash; `\|` becomes a literal pipe.
+/// The cells keep their spaces.
 fn split_cells(inner: &str) -> Vec<String> {
     let mut cells = Vec::new();
     let mut current = String::new();
@@ -82,7 +99,7 @@ fn split_cells(inner: &str) -> Vec<String> {
         }
     }
     cells.push(current);
-    cells.into_iter().map(|c| c.trim().to_string()).collect()
+    cells
 }
 
 #[cfg(test)]

@@ -23,9 +23,9 @@ pub fn all(ctx: &mut Ctx) -> Vec<El> {
             continue;
         }
         let path = form.path(i);
-        if (n.is_container() && n.bind.is_empty())
-            || matches!(n.type_name(), "xml-external" | "csv-external")
-        {
+        // A question without bind attributes (a `trigger`) gets no bind, as
+        // in pyxform.
+        if n.bind.is_empty() || matches!(n.type_name(), "xml-external" | "csv-external") {
             continue;
         }
         let mut bind = El::new("bind").attr("nodeset", path.clone());
@@ -145,29 +145,32 @@ fn entity_binds(ctx: &mut Ctx, i: usize) -> Vec<El> {
     };
     let mut out = Vec::new();
     if let Some(c) = &e.create_if {
-        let v = ctx.expr(i, "create_if", c, false);
+        let v = ctx.expr_below(i, "create_if", c);
         out.push(calc(format!("{base}/@create"), v));
     }
     if let Some(u) = &e.update_if {
-        let v = ctx.expr(i, "update_if", u, false);
+        let v = ctx.expr_below(i, "update_if", u);
         out.push(calc(format!("{base}/@update"), v));
     }
     match &e.entity_id {
         Some(id) => {
-            let id_path = ctx.expr(i, "entity_id", id, false);
+            ctx.check(i, "entity_id", id);
             for (attr, column) in [
                 ("baseVersion", "__version"),
                 ("trunkVersion", "__trunkVersion"),
                 ("branchId", "__branchId"),
             ] {
-                out.push(calc(
-                    format!("{base}/@{attr}"),
-                    format!(
-                        "instance('{}')/root/item[name={id_path}]/{column}",
-                        e.dataset
-                    ),
-                ));
+                let text = format!("instance('{}')/root/item[name={id}]/{column}", e.dataset);
+                let value = match ctx.resolver.expand_below(&text, i) {
+                    Ok(v) => v,
+                    Err(p) => {
+                        ctx.fail(i, "entity_id", p);
+                        text
+                    }
+                };
+                out.push(calc(format!("{base}/@{attr}"), value));
             }
+            let id_path = ctx.expr_below(i, "entity_id", id);
             out.push(
                 El::new("bind")
                     .attr("nodeset", format!("{base}/@id"))
@@ -192,7 +195,7 @@ fn entity_binds(ctx: &mut Ctx, i: usize) -> Vec<El> {
         }
     }
     if let Some(label) = &e.label {
-        let v = ctx.expr(i, "label", label, false);
+        let v = ctx.expr_below(i, "label", label);
         out.push(calc(format!("{base}/label"), v));
     }
     out

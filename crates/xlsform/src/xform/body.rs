@@ -36,9 +36,7 @@ fn control(ctx: &mut Ctx, i: usize) -> Option<El> {
             if !n.label.is_empty() || !n.media.is_empty() {
                 g.push(label(ctx, i));
             }
-            if !n.hint.is_empty() || !n.guidance_hint.is_empty() {
-                g.push(hint(ctx, i));
-            }
+            // pyxform writes no hint on a group; Collect would not show it.
             let before = g.children.len();
             for &c in &n.children {
                 if let Some(el) = control(ctx, c) {
@@ -46,12 +44,12 @@ fn control(ctx: &mut Ctx, i: usize) -> Option<El> {
                 }
             }
             if g.children.len() == before {
-                let location = ctx.location(i, "name");
+                // ODK Validate refuses a group with no control ("Group has no
+                // children").
                 let problem = Problem::EmptyGroup {
                     name: n.name.clone(),
                 };
-                ctx.warnings
-                    .push(crate::diagnostics::Diagnostic::warning(problem, location));
+                ctx.fail(i, "type", problem);
             }
             Some(g)
         }
@@ -85,6 +83,20 @@ fn control(ctx: &mut Ctx, i: usize) -> Option<El> {
                     );
                 }
             }
+            if let Some(e) = &form.entity
+                && e.in_repeat()
+                && e.entity_id.is_none()
+                && nearest_repeat_or_self(ctx, e.container) == Some(i)
+            {
+                // A new entity in each repeat instance needs its own id.
+                let id = format!("{}/meta/entity/@id", form.path(e.container));
+                repeat.push(
+                    El::new("setvalue")
+                        .attr("ref", id)
+                        .attr("event", "odk-new-repeat")
+                        .attr("value", "uuid()"),
+                );
+            }
             let mut g = El::new("group").attr("ref", path);
             g.push(label(ctx, i));
             g.push(repeat);
@@ -92,6 +104,13 @@ fn control(ctx: &mut Ctx, i: usize) -> Option<El> {
         }
         NodeKind::Question => question(ctx, i),
     }
+}
+
+fn nearest_repeat_or_self(ctx: &Ctx, i: usize) -> Option<usize> {
+    if ctx.form.nodes[i].kind == NodeKind::Repeat {
+        return Some(i);
+    }
+    nearest_repeat(ctx, i)
 }
 
 fn nearest_repeat(ctx: &Ctx, i: usize) -> Option<usize> {
@@ -166,7 +185,11 @@ fn question(ctx: &mut Ctx, i: usize) -> Option<El> {
     if has_hint {
         el.push(hint(ctx, i));
     }
-    if uses_search(n) {
+    if let Some(SelectSource::Osm(list)) = &n.select {
+        for tag in osm_tags(ctx, list) {
+            el.push(tag);
+        }
+    } else if uses_search(n) {
         for item in search_items(ctx, i) {
             el.push(item);
         }
@@ -185,6 +208,14 @@ fn question(ctx: &mut Ctx, i: usize) -> Option<El> {
         } else {
             ctx.expr(t, "calculate", &value, false)
         };
+        if target.type_name() == "background-geopoint" {
+            el.push(
+                El::new("odk:setgeopoint")
+                    .attr("ref", form.path(t))
+                    .attr("event", "xforms-value-changed"),
+            );
+            continue;
+        }
         let mut action = El::new("setvalue")
             .attr("ref", form.path(t))
             .attr("event", "xforms-value-changed");
@@ -249,7 +280,23 @@ fn itemset(ctx: &mut Ctx, i: usize) -> Option<El> {
                 None,
             )
         }
-        SelectSource::External(_) => return None,
+        SelectSource::External(_) | SelectSource::Osm(_) => return None,
+        SelectSource::RepeatGeometry(name) => {
+            let path = match ctx.resolver.lookup(name) {
+                Ok(r) => form.path(r),
+                Err(p) => {
+                    ctx.fail(i, "parameters", p);
+                    return None;
+                }
+            };
+            // pyxform's form: the repeat's `geometry` child as value and label.
+            (
+                path,
+                "geometry".to_string(),
+                "geometry".to_string(),
+                Some("./geometry != ''".to_string()),
+            )
+        }
         SelectSource::Reference(name) => {
             let reference = format!("${{{name}}}");
             let path = match ctx.resolver.expand_itemset(&reference, i, false) {
@@ -307,6 +354,23 @@ fn itemset(ctx: &mut Ctx, i: usize) -> Option<El> {
             .child(El::new("value").attr("ref", value_ref))
             .child(El::new("label").attr("ref", label_ref)),
     )
+}
+
+/// `<tag key="NAME"><label>..</label></tag>` for each tag of an osm list.
+fn osm_tags(ctx: &mut Ctx, list: &str) -> Vec<El> {
+    let Some(tags) = ctx.form.osm.iter().find(|l| l.name == list) else {
+        return Vec::new();
+    };
+    tags.choices
+        .iter()
+        .map(|t| {
+            let mut label = El::new("label");
+            if let Some(text) = t.label.plain().or_else(|| t.label.any()) {
+                label.children = ctx.with_outputs(None, text);
+            }
+            El::new("tag").attr("key", t.name.clone()).child(label)
+        })
+        .collect()
 }
 
 /// Whether a select uses the `search()` appearance, which needs in-line items.

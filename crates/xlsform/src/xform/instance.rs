@@ -128,8 +128,16 @@ pub fn secondary(ctx: &mut Ctx) -> Vec<El> {
     let mut last_saved = false;
     for i in form.descendants(0) {
         let n = &form.nodes[i];
-        for (_, v) in &n.bind {
-            if let BindValue::Expr(e) = v {
+        let exprs = n
+            .bind
+            .iter()
+            .filter_map(|(_, v)| match v {
+                BindValue::Expr(e) => Some(e.as_str()),
+                BindValue::Message(_) => None,
+            })
+            .chain(n.default.as_deref());
+        for e in exprs {
+            {
                 for file in pulldata_files(e) {
                     let src = format!("jr://file-csv/{file}.csv");
                     ctx.attach(&format!("{file}.csv"));

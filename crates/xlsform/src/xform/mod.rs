@@ -41,6 +41,9 @@ impl<'a> Ctx<'a> {
         let n = &self.form.nodes[node];
         if n.row == 0 {
             // The generated entity node stands for the entities sheet's row.
+            if n.name == "instanceName" {
+                return Some(Location::cell("settings", 2, "instance_name"));
+            }
             return match &self.form.entity {
                 Some(e) if n.name == "entity" => {
                     let column = if attr == "entity_id" || attr.ends_with("_if") || attr == "label"
@@ -62,6 +65,19 @@ impl<'a> Ctx<'a> {
     pub fn expr(&mut self, node: usize, attr: &str, text: &str, use_current: bool) -> String {
         self.check(node, attr, text);
         match self.resolver.expand(text, Some(node), use_current) {
+            Ok(s) => s,
+            Err(p) => {
+                self.fail(node, attr, p);
+                text.to_string()
+            }
+        }
+    }
+
+    /// Like `expr`, for an attribute or child of the entity node (`@id`, `label`),
+    /// one step below it.
+    pub fn expr_below(&mut self, node: usize, attr: &str, text: &str) -> String {
+        self.check(node, attr, text);
+        match self.resolver.expand_below(text, node) {
             Ok(s) => s,
             Err(p) => {
                 self.fail(node, attr, p);
@@ -185,12 +201,15 @@ pub fn write(form: &Form, pretty: bool) -> Result<(Written, Vec<Diagnostic>), Ve
     }
     let translations = itext::collect(&mut ctx);
     let mut model = El::new("model").attr("odk:xforms-version", "1.0.0");
-    if form.entity.is_some() {
-        let version = form
-            .settings
-            .entities_version
-            .clone()
-            .unwrap_or_else(|| "2024.1.0".to_string());
+    if let Some(entity) = &form.entity {
+        let version = if entity.in_repeat() {
+            "2025.1.0".to_string()
+        } else {
+            form.settings
+                .entities_version
+                .clone()
+                .unwrap_or_else(|| "2024.1.0".to_string())
+        };
         model.set("entities:entities-version", version);
     }
     if let Some(submission) = submission(form) {

@@ -86,7 +86,17 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, LexError> {
                         message: "`${` is never closed with `}`".into(),
                     });
                 }
-                let inner: String = text[pos(i + 2)..pos(j)].trim().to_string();
+                let raw = &text[pos(i + 2)..pos(j)];
+                if raw.trim() != raw {
+                    return Err(LexError {
+                        at: start,
+                        message: format!(
+                            "`${{{raw}}}` has spaces inside the braces; write `${{{}}}`",
+                            raw.trim()
+                        ),
+                    });
+                }
+                let inner: String = raw.to_string();
                 let (name, last_saved) = match inner.strip_prefix("last-saved#") {
                     Some(n) => (n.to_string(), true),
                     None => (inner, false),

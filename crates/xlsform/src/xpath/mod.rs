@@ -33,6 +33,22 @@ pub fn check(text: &str) -> Result<Checked, Problem> {
     Ok(checked)
 }
 
+const AXES: &[&str] = &[
+    "ancestor",
+    "ancestor-or-self",
+    "attribute",
+    "child",
+    "descendant",
+    "descendant-or-self",
+    "following",
+    "following-sibling",
+    "namespace",
+    "parent",
+    "preceding",
+    "preceding-sibling",
+    "self",
+];
+
 fn char_index(text: &str, byte: usize) -> usize {
     text.char_indices().take_while(|(i, _)| *i < byte).count()
 }
@@ -54,20 +70,41 @@ fn walk(expr: &Expr, out: &mut Checked) -> Result<(), Problem> {
                     });
                 }
                 Some(_) => {}
-                None => out
-                    .warnings
-                    .push(Problem::UnknownFunction { name: name.clone() }),
+                // JavaRosa refuses the whole form when it meets a function it does
+                // not know, so this is an error here rather than in Collect.
+                None => return Err(Problem::UnknownFunction { name: name.clone() }),
             }
             args.iter().try_for_each(|a| walk(a, out))
         }
         Expr::Negate(e) => walk(e, out),
-        Expr::Binary { lhs, rhs, .. } => {
+        Expr::Binary { op, lhs, rhs } => {
+            // JavaRosa evaluates no node-set union ("unsupported construct").
+            if *op == "|" {
+                return Err(Problem::UnsupportedXPath {
+                    construct: "|".into(),
+                });
+            }
             walk(lhs, out)?;
             walk(rhs, out)
         }
         Expr::Path { base, steps, .. } => {
             if let Some(b) = base {
                 walk(b, out)?;
+            }
+            for step in steps {
+                // JavaRosa cannot track dependencies through `//`.
+                if step.descendant {
+                    return Err(Problem::UnsupportedXPath {
+                        construct: "//".into(),
+                    });
+                }
+                if let Some(axis) = &step.axis
+                    && !AXES.contains(&axis.as_str())
+                {
+                    return Err(Problem::ExpressionSyntax {
+                        detail: format!("`{axis}` is not an XPath axis"),
+                    });
+                }
             }
             steps
                 .iter()
@@ -142,14 +179,22 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_function_is_a_warning() {
-        let c = check("frobnicate(1)").unwrap();
+    fn an_unknown_function_is_an_error() {
         assert_eq!(
-            c.warnings,
-            vec![Problem::UnknownFunction {
+            check("frobnicate(1)"),
+            Err(Problem::UnknownFunction {
                 name: "frobnicate".into()
-            }]
+            })
         );
+        assert!(check("floor(1.5)").is_err());
+    }
+
+    #[test]
+    fn descendants_and_unknown_axes_are_refused() {
+        assert!(check("count(//a)").is_err());
+        assert!(check("count(sideways::a)").is_err());
+        assert!(check("count(/data/a | /data/b)").is_err());
+        assert!(check("count(../a) + count(child::a)").is_ok());
     }
 
     #[test]

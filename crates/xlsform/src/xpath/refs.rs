@@ -90,7 +90,13 @@ impl<'a> Resolver<'a> {
         context: Option<usize>,
         use_current: bool,
     ) -> Result<String, Problem> {
-        self.rewrite(text, context, use_current, false)
+        self.rewrite(text, context, use_current, false, 0)
+    }
+
+    /// Like `expand`, for an attribute or child of `context` that is not a node
+    /// of the form (the entity's `@id` or `label`): relative paths go up one more.
+    pub fn expand_below(&self, text: &str, context: usize) -> Result<String, Problem> {
+        self.rewrite(text, Some(context), false, false, 1)
     }
 
     /// Like `expand`, for `select_one ${question}` itemsets and their filters: a
@@ -102,7 +108,7 @@ impl<'a> Resolver<'a> {
         context: usize,
         use_current: bool,
     ) -> Result<String, Problem> {
-        self.rewrite(text, Some(context), use_current, true)
+        self.rewrite(text, Some(context), use_current, true, 0)
     }
 
     fn rewrite(
@@ -111,6 +117,7 @@ impl<'a> Resolver<'a> {
         context: Option<usize>,
         use_current: bool,
         reference_parent: bool,
+        extra_ups: usize,
     ) -> Result<String, Problem> {
         let found = occurrences(text);
         if found.is_empty() {
@@ -132,9 +139,9 @@ impl<'a> Resolver<'a> {
                 && context.is_some()
                 && relative_in_indexed_repeat(text, &indexed, occ);
             let relative = match context {
-                Some(ctx) if relative_allowed => {
-                    self.relative_path(ctx, target, use_current || in_predicate, reference_parent)
-                }
+                Some(ctx) if relative_allowed => self
+                    .relative_path(ctx, target, use_current || in_predicate, reference_parent)
+                    .map(|p| up_more(&p, extra_ups)),
                 _ => None,
             };
             let path = match relative {
@@ -152,6 +159,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The relative path from `source` to `target` when both sit in one repeat.
+    /// (`up_more` adds steps for a context below `source`.)
     fn relative_path(
         &self,
         source: usize,
@@ -273,6 +281,17 @@ fn relative_in_indexed_repeat(text: &str, spans: &[(usize, usize)], occ: &Occurr
     let offset = occ.start - (s + "indexed-repeat(".len());
     let index = inner[..offset.min(inner.len())].matches(',').count();
     ![0, 1, 3, 5].contains(&index)
+}
+
+/// A relative path with `extra` more `../` steps: ` ../a ` becomes ` ../../a `.
+fn up_more(path: &str, extra: usize) -> String {
+    if extra == 0 {
+        return path.to_string();
+    }
+    match path.find("..") {
+        Some(i) => format!("{}{}{}", &path[..i], "../".repeat(extra), &path[i..]),
+        None => path.to_string(),
+    }
 }
 
 #[cfg(test)]

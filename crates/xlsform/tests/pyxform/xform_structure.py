@@ -173,27 +173,87 @@ def validate_cache_dir() -> pathlib.Path:
     return path
 
 
+def _digest(xml: str, jar: pathlib.Path) -> str:
+    return hashlib.sha256(xml.encode("utf-8") + str(jar.stat().st_size).encode()).hexdigest()
+
+
 def odk_validate(xml: str) -> tuple[bool, str]:
-    """Runs the JavaRosa validator; results are cached by the XForm's hash."""
+    """Runs the JavaRosa validator on one XForm (see `odk_validate_many`)."""
+    return odk_validate_many([xml])[0]
+
+
+def odk_validate_many(xmls: list[str], jobs: int = 2) -> list[tuple[bool, str]]:
+    """Runs the JavaRosa validator on many XForms: one JVM checks a batch of files
+    (starting a JVM per form costs about a second), `jobs` batches at once.
+    Verdicts are cached by the XForm's hash."""
     jar = odk_validate_jar()
-    digest = hashlib.sha256(xml.encode("utf-8") + str(jar.stat().st_size).encode()).hexdigest()
-    cached = validate_cache_dir() / f"{digest}.json"
-    if cached.exists():
-        data = json.loads(cached.read_text())
-        return data["valid"], data["output"]
+    cache = validate_cache_dir()
+    digests = [_digest(xml, jar) for xml in xmls]
+    verdicts: dict[str, tuple[bool, str]] = {}
+    todo: dict[str, str] = {}
+    for digest, xml in zip(digests, xmls):
+        cached = cache / f"{digest}.json"
+        if cached.exists():
+            data = json.loads(cached.read_text())
+            verdicts[digest] = (data["valid"], data["output"])
+        else:
+            todo[digest] = xml
     with tempfile.TemporaryDirectory() as tmp:
-        form = pathlib.Path(tmp) / "form.xml"
-        form.write_text(xml, encoding="utf-8")
-        run = subprocess.run(
-            ["java", "-Djava.awt.headless=true", "-jar", str(jar), str(form)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-    output = (run.stdout + run.stderr).strip()
-    valid = run.returncode == 0 and "Xform is valid" in output
-    cached.write_text(json.dumps({"valid": valid, "output": output}))
-    return valid, output
+        files = []
+        for digest, xml in todo.items():
+            path = pathlib.Path(tmp) / f"{digest}.xml"
+            path.write_text(xml, encoding="utf-8")
+            files.append(path)
+        # As many batches as jobs, at most 400 forms each.
+        batch = max(1, min(400, -(-len(files) // max(1, jobs))))
+        chunks = [files[i : i + batch] for i in range(0, len(files), batch)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for found in pool.map(lambda chunk: _validate_batch(jar, chunk), chunks):
+                for digest, verdict in found.items():
+                    verdicts[digest] = verdict
+                    (cache / f"{digest}.json").write_text(
+                        json.dumps({"valid": verdict[0], "output": verdict[1]})
+                    )
+    return [verdicts[d] for d in digests]
+
+
+def _validate_batch(jar: pathlib.Path, files: list[pathlib.Path]) -> dict[str, tuple[bool, str]]:
+    """One JVM for a batch. ODK Validate prints `Validating: PATH` before each
+    form's messages and lists the files that failed at the end."""
+    run = subprocess.run(
+        ["java", "-Djava.awt.headless=true", "-jar", str(jar), *map(str, files)],
+        stdout=subprocess.PIPE,
+        # One stream, so that each form's errors follow its `Validating:` line.
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600,
+    )
+    output = run.stdout
+    sections: dict[str, list[str]] = {}
+    failed: set[str] = set()
+    current = None
+    in_failed_list = False
+    for line in output.splitlines():
+        if line.startswith("Validating: "):
+            current = line[len("Validating: ") :].strip()
+            sections[current] = []
+            in_failed_list = False
+        elif line.startswith("The following files failed validation"):
+            in_failed_list = True
+        elif in_failed_list and line.strip() and not line.startswith("Result:"):
+            failed.add(line.strip())
+        elif current is not None and not in_failed_list:
+            sections[current].append(line)
+    result = {}
+    for path in files:
+        text = "\n".join(sections.get(str(path), [])).strip()
+        if str(path) not in sections:
+            # The JVM died before reaching this form: report what it said.
+            result[path.stem] = (False, output.strip()[-2000:])
+        else:
+            valid = str(path) not in failed and "Xform is valid" in text
+            result[path.stem] = (valid, text)
+    return result
 
 
 def form_file(folder: pathlib.Path) -> pathlib.Path | None:
@@ -271,10 +331,9 @@ def command_compare(args, convert) -> int:
             for result in results
             if (args.dir / result["form"] / "kolo.xml").exists()
         ]
-        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-            verdicts = pool.map(lambda item: odk_validate(item[1]), todo)
-            for (result, _xml), (valid, output) in zip(todo, verdicts):
-                result["validate"] = "valid" if valid else output
+        verdicts = odk_validate_many([xml for _result, xml in todo], jobs=workers)
+        for (result, _xml), (valid, output) in zip(todo, verdicts):
+            result["validate"] = "valid" if valid else output
     unexplained = []
     for result in results:
         form = result["form"]

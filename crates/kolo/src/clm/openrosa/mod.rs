@@ -167,7 +167,7 @@ fn request_lang(headers: &HeaderMap) -> Lang {
 }
 
 /// `scheme://host` as the device reached us (through the TLS proxy if any).
-fn origin(app: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn origin(app: &AppState, headers: &HeaderMap) -> String {
     let behind_proxy = app.config.behind_tls_proxy;
     let header_text = |name: &str| {
         headers

@@ -1,0 +1,130 @@
+//! The storage learning outcomes need.
+
+use async_trait::async_trait;
+use jiff::civil::Date;
+
+use super::bank::Question;
+use super::code::ShortCode;
+use super::instrument::{Instrument, InstrumentKind, Template};
+use super::response::{NewResponse, StoredResponse};
+use crate::events::{EventFilter, EventFormat, EventId};
+use crate::store::StoreError;
+use crate::time::Timestamp;
+
+/// What storing one response did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveOutcome {
+    Saved,
+    /// The code had already answered this instrument: nothing stored, and the
+    /// instrument's count of refused attempts went up by one.
+    AlreadyAnswered,
+}
+
+/// An event of the evidence, as the comparison needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceEvent {
+    pub id: EventId,
+    pub title: String,
+    pub type_id: String,
+    pub format: EventFormat,
+    pub start: Date,
+    pub end: Date,
+}
+
+/// One test score. `event` indexes [`EvidenceFacts::events`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScoreFact {
+    pub event: usize,
+    pub kind: InstrumentKind,
+    pub uic: String,
+    pub points: u32,
+    pub max_points: u32,
+}
+
+/// One rating of a feedback form: a Likert item (1-5) or the recommendation (0-10).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RatingFact {
+    pub event: usize,
+    /// `recommend`, or the Likert item (`content`, ...).
+    pub item: String,
+    pub value: u8,
+}
+
+/// One registration: of how many event days, present on how many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttendanceFact {
+    pub event: usize,
+    pub days: u32,
+    pub present: u32,
+}
+
+/// Everything the evidence page compares, for the events of a filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EvidenceFacts {
+    pub events: Vec<EvidenceEvent>,
+    pub scores: Vec<ScoreFact>,
+    pub ratings: Vec<RatingFact>,
+    /// Follow-up answers to "did you use what you learned".
+    pub follow_up: Vec<(usize, bool)>,
+    pub attendance: Vec<AttendanceFact>,
+}
+
+/// An uploaded results file waiting for its mapping and preview. The file is
+/// kept encrypted: it holds participant codes.
+#[derive(Clone, Debug)]
+pub struct StagedResults {
+    pub id: String,
+    pub instrument_id: String,
+    pub created_by: Option<crate::auth::UserId>,
+    pub created_at: Timestamp,
+    pub file_name: String,
+    pub content: crate::participants::Sealed,
+}
+
+#[async_trait]
+pub trait OutcomeStore: Send + Sync {
+    /// Every question of the bank, retired ones too, by topic.
+    async fn questions(&self) -> Result<Vec<Question>, StoreError>;
+    /// Adds or replaces a question with its options, in one transaction.
+    async fn save_question(&self, question: &Question) -> Result<(), StoreError>;
+    /// Every template, by name.
+    async fn templates(&self) -> Result<Vec<Template>, StoreError>;
+    /// Adds or replaces a template, in one transaction.
+    async fn save_template(&self, template: &Template) -> Result<(), StoreError>;
+    /// Creates instruments in one transaction: all or none.
+    /// `Conflict("instrument")` when the event already has one of a kind,
+    /// `Conflict("code")` when a code is taken (the caller draws another).
+    async fn create_instruments(&self, instruments: &[Instrument]) -> Result<(), StoreError>;
+    /// The event's instruments, in the order of [`InstrumentKind::ALL`].
+    async fn instruments(&self, event: &EventId) -> Result<Vec<Instrument>, StoreError>;
+    async fn instrument_by_code(&self, code: &ShortCode) -> Result<Option<Instrument>, StoreError>;
+    /// Closes an instrument early (`Some`) or reopens it (`None`).
+    async fn set_instrument_closed(
+        &self,
+        id: &str,
+        closed_at: Option<Timestamp>,
+    ) -> Result<(), StoreError>;
+    /// Stores one response with its answers, in one transaction, unless its
+    /// code already answered the instrument.
+    async fn save_response(&self, response: &NewResponse) -> Result<SaveOutcome, StoreError>;
+    /// Stores several responses (paper entry, import) in one transaction:
+    /// all or none; `Conflict("response")` when a code already answered.
+    async fn save_responses(&self, responses: &[NewResponse]) -> Result<(), StoreError>;
+    /// The instrument's responses with their answers, by code.
+    async fn responses(&self, instrument_id: &str) -> Result<Vec<StoredResponse>, StoreError>;
+    async fn stage_results(&self, staged: &StagedResults) -> Result<(), StoreError>;
+    async fn staged_results(&self, id: &str) -> Result<Option<StagedResults>, StoreError>;
+    /// Deletes one staged file, and any older than `stale_before`.
+    async fn delete_staged_results(
+        &self,
+        id: Option<&str>,
+        stale_before: Timestamp,
+    ) -> Result<(), StoreError>;
+    /// The facts of the evidence page, for events matching `filter` (and
+    /// `topic`, when given) that were not cancelled.
+    async fn evidence_facts(
+        &self,
+        filter: &EventFilter,
+        topic: Option<&str>,
+    ) -> Result<EvidenceFacts, StoreError>;
+}

@@ -1,0 +1,106 @@
+//! Learning outcomes on pages: an event's tests and forms with their codes
+//! (set up from a template, opened and closed, shown on a projector, printed),
+//! the public pages where participants answer without an account, the event's
+//! results, the question bank and the evidence across events.
+
+mod bank;
+mod charts;
+pub mod evidence;
+mod import;
+mod paper;
+mod public;
+mod results;
+mod setup;
+mod xlsx;
+
+use axum::http::{HeaderMap, header};
+use kolo_core::events::{Event, EventAccess};
+use kolo_core::ids::fill_random;
+use kolo_core::outcomes::{Instrument, InstrumentKind, Question};
+
+use crate::app::AppState;
+use crate::events::event_for;
+use crate::web::{AppError, RequestContext, RouteTable, Staff};
+
+pub fn routes() -> RouteTable {
+    setup::routes()
+        .merge(public::routes())
+        .merge(paper::routes())
+        .merge(import::routes())
+        .merge(results::routes())
+        .merge(bank::routes())
+        .merge(evidence::routes())
+}
+
+/// The public path where participants type a code.
+pub const ANSWER_PATH: &str = "/t";
+
+/// The event and its instruments, if the person's access is at least `needed`.
+pub(crate) async fn event_instruments(
+    app: &AppState,
+    staff: &Staff,
+    id: &str,
+    needed: EventAccess,
+) -> Result<(Event, Vec<Instrument>), AppError> {
+    let (event, _) = event_for(app, staff, id, needed).await?;
+    let instruments = app.store.instruments(&event.id).await?;
+    Ok((event, instruments))
+}
+
+/// One instrument of an event by its kind in the URL, or 404.
+pub(crate) fn instrument_of(
+    instruments: &[Instrument],
+    kind: &str,
+) -> Result<Instrument, AppError> {
+    let kind = InstrumentKind::parse(kind).ok_or(AppError::NotFound)?;
+    instruments
+        .iter()
+        .find(|i| i.kind == kind)
+        .cloned()
+        .ok_or(AppError::NotFound)
+}
+
+/// The instrument's questions in its order (questions missing from the bank
+/// are skipped: the bank never deletes, so this does not happen in practice).
+pub(crate) fn questions_of(bank: &[Question], instrument: &Instrument) -> Vec<Question> {
+    instrument
+        .question_ids
+        .iter()
+        .filter_map(|id| bank.iter().find(|q| &q.id == id).cloned())
+        .collect()
+}
+
+/// The address people type, as the browser reached Kolo: `https://host/t`.
+pub(crate) fn answer_address(ctx: &RequestContext, headers: &HeaderMap) -> String {
+    let host = headers
+        .get("x-forwarded-host")
+        .filter(|_| ctx.secure)
+        .or_else(|| headers.get(header::HOST))
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let scheme = if ctx.secure { "https" } else { "http" };
+    format!("{scheme}://{host}{ANSWER_PATH}")
+}
+
+/// A random permutation, so the pre-test and post-test show the same
+/// questions in different orders.
+pub(crate) fn shuffled<T: Clone>(items: &[T]) -> Vec<T> {
+    let mut out = items.to_vec();
+    for i in (1..out.len()).rev() {
+        let mut bytes = [0u8; 4];
+        fill_random(&mut bytes);
+        let j = (u32::from_le_bytes(bytes) as usize) % (i + 1);
+        out.swap(i, j);
+    }
+    out
+}
+
+/// `72.5` with at most one decimal, `—` for nothing.
+pub(crate) fn one_decimal(value: f64) -> String {
+    let text = format!("{value:.1}");
+    text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
+}
