@@ -151,6 +151,19 @@ fn push_filter(query: &mut QueryBuilder<Postgres>, filter: &SubmissionFilter) {
             .push(" AND s.created_at < ")
             .push_bind(until.seconds());
     }
+    if let Some((at, id)) = &filter.after {
+        let op = if filter.oldest_first { " > " } else { " < " };
+        query
+            .push(" AND (s.created_at")
+            .push(op)
+            .push_bind(at.seconds())
+            .push(" OR (s.created_at = ")
+            .push_bind(at.seconds())
+            .push(" AND s.id")
+            .push(op)
+            .push_bind(id.0.clone())
+            .push("))");
+    }
 }
 
 async fn insert_blob(tx: &mut Tx, blob: &BlobRef, now: Timestamp) -> Result<(), StoreError> {
@@ -969,6 +982,31 @@ impl ClmStore for PostgresStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)
+    }
+
+    async fn submission_xmls(
+        &self,
+        versions: &[SubmissionVersionId],
+    ) -> Result<Vec<(SubmissionVersionId, Vec<u8>)>, StoreError> {
+        if versions.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::<Postgres>::new(
+            "SELECT id, xml FROM clm_submission_versions WHERE id IN (",
+        );
+        let mut list = query.separated(", ");
+        for version in versions {
+            list.push_bind(version.0.clone());
+        }
+        list.push_unseparated(")");
+        let rows = query
+            .build()
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter()
+            .map(|row| Ok((SubmissionVersionId(get(row, "id")?), get(row, "xml")?)))
+            .collect()
     }
 
     async fn submission_attachments(

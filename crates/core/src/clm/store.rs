@@ -106,6 +106,12 @@ pub trait ClmStore: Send + Sync {
         &self,
         version: &SubmissionVersionId,
     ) -> Result<Option<Vec<u8>>, StoreError>;
+    /// The XML of several versions at once (exports), in no particular order;
+    /// unknown ids are left out.
+    async fn submission_xmls(
+        &self,
+        versions: &[SubmissionVersionId],
+    ) -> Result<Vec<(SubmissionVersionId, Vec<u8>)>, StoreError>;
     async fn submission_attachments(
         &self,
         version: &SubmissionVersionId,

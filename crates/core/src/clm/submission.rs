@@ -261,6 +261,9 @@ pub struct SubmissionFilter {
     pub until: Option<Timestamp>,
     /// Oldest first instead of newest first (the staff table's sort).
     pub oldest_first: bool,
+    /// Only those after this one (received time, id) in the chosen order:
+    /// keyset paging, which costs the same on the last page as on the first.
+    pub after: Option<(Timestamp, SubmissionId)>,
     pub offset: u32,
     pub limit: u32,
 }

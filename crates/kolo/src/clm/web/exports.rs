@@ -15,7 +15,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use kolo_core::auth::Action;
-use kolo_core::clm::{AppUserId, ProjectAccess, ReviewState, SubmissionFilter, SubmissionSummary};
+use kolo_core::clm::{
+    AppUserId, ProjectAccess, ReviewState, SubmissionFilter, SubmissionSummary, SubmissionVersionId,
+};
 use odk_data::export::{
     CsvZipExport, ExportError, ExportLayout, ExportOptions, ExportRow, ReviewState as ExportReview,
     RowStatus, XlsxExport,
@@ -272,31 +274,40 @@ impl ExportJob {
         Ok(())
     }
 
-    /// Calls `each` with every page of submissions, oldest first.
+    /// Calls `each` with every page of submissions, oldest first. Pages follow
+    /// one another by key (received time, id), not by offset, so the last page
+    /// costs the database what the first did.
     fn each_batch(
         &self,
         mut each: impl FnMut(&ExportJob, &[SubmissionSummary]) -> Result<(), JobError>,
     ) -> Result<(), JobError> {
         let mut filter = self.filter.clone();
+        filter.offset = 0;
         loop {
             let batch = self.runtime.block_on(self.app.store.submissions(&filter))?;
-            if batch.is_empty() {
+            let Some(last) = batch.last() else {
                 return Ok(());
-            }
+            };
+            filter.after = Some((last.created_at, last.id.clone()));
             each(self, &batch)?;
-            filter.offset = filter.offset.saturating_add(batch.len() as u32);
         }
     }
 
     fn rows(&self, sink: &mut dyn Sink) -> Result<(), JobError> {
         self.each_batch(|job, batch| {
+            // One query for the page's XML rather than one per submission.
+            let wanted: Vec<SubmissionVersionId> = batch
+                .iter()
+                .filter(|s| !s.encrypted)
+                .map(|s| s.current_version_id.clone())
+                .collect();
+            let mut xmls: HashMap<SubmissionVersionId, Vec<u8>> = job
+                .runtime
+                .block_on(job.app.store.submission_xmls(&wanted))?
+                .into_iter()
+                .collect();
             for summary in batch {
-                let xml = if summary.encrypted {
-                    None
-                } else {
-                    job.runtime
-                        .block_on(job.app.store.submission_xml(&summary.current_version_id))?
-                };
+                let xml = xmls.remove(&summary.current_version_id);
                 let text = xml.as_deref().map(String::from_utf8_lossy);
                 let parsed = text
                     .as_deref()

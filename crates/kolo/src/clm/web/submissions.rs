@@ -98,6 +98,7 @@ impl Filters {
             // The whole of the last day.
             until: day_start(&self.until).map(|t| t.plus_seconds(86_400)),
             oldest_first: self.sort == "oldest",
+            after: None,
             offset: self.page.saturating_sub(1).saturating_mul(PAGE_SIZE),
             limit: PAGE_SIZE,
         }
