@@ -113,23 +113,31 @@ async fn main() -> anyhow::Result<()> {
         store
             .create_event(&id, &details, None, Timestamp::now())
             .await?;
-        let instruments: Vec<Instrument> = [InstrumentKind::PreTest, InstrumentKind::PostTest]
-            .iter()
-            .map(|&kind| Instrument {
-                id: new_id(),
-                event_id: id.clone(),
-                kind,
-                code: ShortCode::generate(),
-                opens_on: day,
-                closes_on: day,
-                closed_at: None,
-                question_ids: vec![],
-                follow_up_weeks: 0,
-                refused_attempts: 0,
-                created_at: Timestamp::now(),
-            })
-            .collect();
-        store.create_instruments(&instruments).await?;
+        // Codes are random: with 20,000 of them a repeat is likely, and is
+        // drawn again, as the setup page does.
+        let instruments = loop {
+            let instruments: Vec<Instrument> = [InstrumentKind::PreTest, InstrumentKind::PostTest]
+                .iter()
+                .map(|&kind| Instrument {
+                    id: new_id(),
+                    event_id: id.clone(),
+                    kind,
+                    code: ShortCode::generate(),
+                    opens_on: day,
+                    closes_on: day,
+                    closed_at: None,
+                    question_ids: vec![],
+                    follow_up_weeks: 0,
+                    refused_attempts: 0,
+                    created_at: Timestamp::now(),
+                })
+                .collect();
+            match store.create_instruments(&instruments).await {
+                Ok(()) => break instruments,
+                Err(kolo_core::StoreError::Conflict("code")) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        };
         for p in 0..people {
             let uic = Uic::parse(&format!("AABBF{:06}", p)).expect("a code");
             let (pre, post) = points(&mut rng);

@@ -141,6 +141,9 @@ enum AppUserCommand {
         project: String,
         /// A label for the device or monitor (a pseudonym, not a full name).
         name: String,
+        /// The login of the monitor who carries the device: they see what it sends.
+        #[arg(long)]
+        monitor: Option<String>,
         /// How devices reach this server (scheme and host).
         #[arg(long, env = "KOLO_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         server_url: String,
@@ -413,12 +416,20 @@ async fn run(command: ServerCommand) -> anyhow::Result<()> {
         ServerCommand::AppUser(AppUserCommand::Create {
             project,
             name,
+            monitor,
             server_url,
             data,
         }) => {
             let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;
-            crate::clm::commands::create_app_user(&*store, &vault, &project, &name, &server_url)
-                .await
+            crate::clm::commands::create_app_user(
+                &*store,
+                &vault,
+                &project,
+                &name,
+                monitor.as_deref(),
+                &server_url,
+            )
+            .await
         }
         ServerCommand::AppUser(AppUserCommand::Revoke { id, data }) => {
             let (store, vault) = open_data(&data.data, data.database_url.as_deref()).await?;

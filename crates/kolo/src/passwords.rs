@@ -6,8 +6,9 @@
 //! the same time, each allocating its memory, and the process grew by hundreds
 //! of megabytes (and kept much of it). Here every such job goes through one
 //! bounded queue served by at most [`MAX_WORKERS`] threads, and each worker
-//! keeps one Argon2 working memory for all its password checks, so the process
-//! holds at most that many, whatever the number of logins in flight. A single login is as fast as before: an idle
+//! reuses one Argon2 working memory while jobs wait (and gives it back when
+//! none does), so the process holds at most that many, whatever the number of
+//! logins in flight. A single login is as fast as before: an idle
 //! worker takes it at once. Under load, logins wait in the queue (and then for
 //! a free place in it) instead of competing for memory and the two cores.
 //!
@@ -83,6 +84,12 @@ fn work(receiver: &Mutex<mpsc::Receiver<Job>>) {
         let Some(job) = job else { return };
         // A panicking job loses its answer (the caller sees an error), not the worker.
         let _ = catch_unwind(AssertUnwindSafe(job));
+        // Keep Argon2's memory while jobs wait, give it back when none does. A
+        // lock held by another worker means that worker is waiting for a job.
+        let idle = receiver.try_lock().map_or(true, |queue| queue.is_empty());
+        if idle {
+            MEMORY.with_borrow_mut(HashMemory::release);
+        }
     }
 }
 
@@ -107,8 +114,9 @@ where
 }
 
 thread_local! {
-    /// Argon2's working memory of this worker, allocated at its first hash and
-    /// reused: with it the process holds at most [`MAX_WORKERS`] copies.
+    /// Argon2's working memory of this worker, reused from one job to the next
+    /// while jobs wait and released when none does: the process holds at most
+    /// [`MAX_WORKERS`] copies, and none when no one is signing in.
     static MEMORY: RefCell<HashMemory> = RefCell::new(HashMemory::default());
 }
 

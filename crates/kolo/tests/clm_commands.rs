@@ -130,6 +130,37 @@ async fn clm_setup_commands_work_while_the_server_runs_on_the_same_data() {
     );
     assert!(stderr.contains("nothing was published"), "{stderr}");
 
+    // Linking the device to a monitor's account: an unknown login is refused.
+    let unknown = run(
+        &[
+            "app-user",
+            "create",
+            "--project",
+            &project,
+            "x",
+            "--monitor",
+            "nobody",
+            "--data",
+            data,
+        ],
+        &env,
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("nobody"));
+    let mut with_password = env.clone();
+    with_password.push(("KOLO_PASSWORD", "a monitor's long passphrase"));
+    run_ok(
+        &[
+            "admin",
+            "create-user",
+            "oksana",
+            "--role",
+            "monitor",
+            "--data",
+            data,
+        ],
+        &with_password,
+    );
     let created = run_ok(
         &[
             "app-user",
@@ -137,6 +168,8 @@ async fn clm_setup_commands_work_while_the_server_runs_on_the_same_data() {
             "--project",
             &project,
             "Odesa monitor 1",
+            "--monitor",
+            "oksana",
             "--server-url",
             &server.base,
             "--data",
@@ -185,7 +218,110 @@ async fn clm_setup_commands_work_while_the_server_runs_on_the_same_data() {
     let audit = run_ok(&["admin", "verify-audit", "--data", data], &env);
     assert!(!audit.is_empty());
     drop(server);
+    let store = kolo::storage::open_store(&data_dir, scratch.as_ref().map(|s| s.url()).as_deref())
+        .await
+        .unwrap();
+    let devices = store
+        .app_users(&kolo_core::clm::ProjectId(project.clone()))
+        .await
+        .unwrap();
+    assert_eq!(devices.len(), 1);
+    assert!(
+        devices[0].user_id.is_some(),
+        "linked to the monitor's account"
+    );
+    assert!(devices[0].revoked_at.is_some());
+    drop(store);
     if let Some(scratch) = scratch {
         scratch.drop_database().await.unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_backup_restores_forms_submissions_and_their_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let data = data_dir.to_str().unwrap();
+    let env = [("KOLO_BACKUP_PASSPHRASE", "резервна копія у сейфі")];
+    let server = serve(data, "127.0.0.1:0", &[]);
+    let project = run_ok(&["project", "create", "Backed up", "--data", data], &[])
+        .trim()
+        .to_owned();
+    let form = dir.path().join("clm_visit.md");
+    std::fs::write(&form, FORM).unwrap();
+    let sites = dir.path().join("sites.csv");
+    std::fs::write(&sites, "name,label\nodesa_1,Odesa\n").unwrap();
+    run_ok(
+        &[
+            "form",
+            "publish",
+            "--project",
+            &project,
+            form.to_str().unwrap(),
+            sites.to_str().unwrap(),
+            "--data",
+            data,
+        ],
+        &[],
+    );
+    let created = run_ok(
+        &[
+            "app-user",
+            "create",
+            "--project",
+            &project,
+            "phone",
+            "--server-url",
+            &server.base,
+            "--data",
+            data,
+        ],
+        &[],
+    );
+    let collect = Collect::new(created.lines().next().unwrap());
+    let photo = vec![0x42u8; 300_000];
+    let xml = "<data id=\"clm_visit\" version=\"2024110101\"><site>odesa_1</site><photo>p.jpg</photo>\
+               <logo_note/><meta><instanceID>uuid:kept</instanceID></meta></data>";
+    let answer = collect
+        .submit(xml.as_bytes(), &[("p.jpg".into(), photo.clone())])
+        .await
+        .unwrap();
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.message);
+
+    let backup = dir.path().join("kolo.backup");
+    run_ok(
+        &["backup", "--out", backup.to_str().unwrap(), "--data", data],
+        &env,
+    );
+    drop(server);
+    let restored = dir.path().join("restored");
+    run_ok(
+        &[
+            "restore",
+            backup.to_str().unwrap(),
+            "--data",
+            restored.to_str().unwrap(),
+        ],
+        &env,
+    );
+    let store = kolo::storage::open_store(&restored, None).await.unwrap();
+    let list = store
+        .submissions(&kolo_core::clm::SubmissionFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    let blobs = kolo::clm::blobs::BlobStore::new(&restored);
+    for blob in store.referenced_blobs().await.unwrap() {
+        let bytes = std::fs::read(blobs.path_of(&blob.sha256)).expect("the file was restored");
+        assert_eq!(bytes.len() as u64, blob.size);
+    }
+    let files = store
+        .submission_attachments(&list[0].current_version_id)
+        .await
+        .unwrap();
+    let sha = &files[0].blob.as_ref().unwrap().sha256;
+    assert_eq!(std::fs::read(blobs.path_of(sha)).unwrap(), photo);
 }

@@ -9,7 +9,7 @@ use kolo_core::events::{EventFilter, EventFormat, EventId};
 use kolo_core::outcomes::{
     Answer, AnswerOption, AttendanceFact, EvidenceEvent, EvidenceFacts, Instrument, InstrumentKind,
     NewResponse, OutcomeStore, Question, QuestionKind, RatingFact, ResponseSource, SaveOutcome,
-    ScoreFact, ShortCode, StoredResponse, Template,
+    ScoreFact, ShortCode, StagedResults, StoredResponse, Template,
 };
 use kolo_core::participants::{Sealed, Uic};
 use kolo_core::time::Timestamp;
@@ -372,6 +372,58 @@ impl OutcomeStore for PostgresStore {
                 })
             })
             .collect()
+    }
+
+    async fn stage_results(&self, staged: &StagedResults) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO outcome_imports (id, instrument_id, created_by, created_at, file_name, content) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&staged.id)
+        .bind(&staged.instrument_id)
+        .bind(staged.created_by.as_ref().map(|u| u.0.as_str()))
+        .bind(staged.created_at.seconds())
+        .bind(&staged.file_name)
+        .bind(staged.content.0.as_slice())
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn staged_results(&self, id: &str) -> Result<Option<StagedResults>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, instrument_id, created_by, created_at, file_name, content FROM outcome_imports WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.map(|row| {
+            Ok(StagedResults {
+                id: get(&row, "id")?,
+                instrument_id: get(&row, "instrument_id")?,
+                created_by: get::<Option<String>>(&row, "created_by")?.map(kolo_core::auth::UserId),
+                created_at: Timestamp(get(&row, "created_at")?),
+                file_name: get(&row, "file_name")?,
+                content: Sealed(get(&row, "content")?),
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_staged_results(
+        &self,
+        id: Option<&str>,
+        stale_before: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM outcome_imports WHERE id = $1 OR created_at < $2")
+            .bind(id.unwrap_or(""))
+            .bind(stale_before.seconds())
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
     }
 
     async fn evidence_facts(

@@ -525,6 +525,23 @@ fn an_xls_sheet_claiming_billions_of_cells_is_refused_before_any_allocation() {
 }
 
 #[test]
+fn an_xls_sheet_whose_cells_span_billions_of_cells_is_refused_before_any_allocation() {
+    // Found by fuzzing: calamine builds a dense grid from the first to the last
+    // row and column used, here 65 536 × 65 536 cells.
+    for bytes in [
+        &include_bytes!("fixtures/fuzz-xls-wide-cell-span.xls")[..],
+        &include_bytes!("fixtures/fuzz-xls-wide-cell-span-2.xls")[..],
+    ] {
+        let failed = convert(bytes, &Options::default()).unwrap_err();
+        assert!(
+            matches!(failed.errors[0].problem, Problem::UnreadableWorkbook { .. }),
+            "{:?}",
+            failed.errors
+        );
+    }
+}
+
+#[test]
 fn a_plain_column_after_a_translated_one_replaces_it_as_in_pyxform() {
     let out = ok(
         "| survey |\n| | type | name | label | hint::English (en) | hint |\n| | text | a | A | Translated | Plain |\n",

@@ -97,19 +97,34 @@ impl fmt::Debug for PasswordHash {
 }
 
 /// Argon2id's working memory (its memory cost, 19 MiB) for a thread that hashes
-/// many passwords. The thread allocates it once and reuses it: allocated and
-/// freed at every hash, the allocator keeps freed copies around, and a server
-/// that had checked a burst of passwords stayed hundreds of megabytes larger.
+/// many passwords: reused from one hash to the next while there is work, and
+/// given back to the operating system with [`HashMemory::release`] when there
+/// is none. Allocated and freed at every hash instead, the allocator kept
+/// freed copies in each thread's arena, and a server that had checked a burst
+/// of passwords stayed hundreds of megabytes larger.
 #[derive(Default)]
 pub struct HashMemory(Vec<Block>);
+
+/// The working memory reserves at least this much address space (only the
+/// part Argon2 uses is ever touched, so only that part is resident). Above
+/// 32 MiB, glibc's allocator (and musl's) always maps a block on its own and
+/// unmaps it when it is freed, so releasing the memory really returns it.
+const RESERVE_BYTES: usize = 33 << 20;
 
 impl HashMemory {
     fn blocks(&mut self, params: &Params) -> &mut [Block] {
         let count = params.block_count();
         if self.0.len() < count {
+            let reserve = count.max(RESERVE_BYTES / Block::SIZE);
+            self.0.reserve_exact(reserve - self.0.len());
             self.0.resize(count, Block::new());
         }
         &mut self.0[..count]
+    }
+
+    /// Gives the memory back; the next hash allocates it again.
+    pub fn release(&mut self) {
+        self.0 = Vec::new();
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod bank;
 mod code;
+mod import;
 mod instrument;
 mod paper;
 mod response;
@@ -18,6 +19,9 @@ pub use bank::{
     check_question, option_letter, parse_letter,
 };
 pub use code::{CODE_ALPHABET, CODE_LENGTH, ShortCode};
+pub use import::{
+    ResultsContext, ResultsMapping, ResultsProblem, ResultsRow, check_mapping, check_results,
+};
 pub use instrument::{Instrument, InstrumentKind, InstrumentState, Template, instrument_window};
 pub use paper::{PaperProblem, check_paper_row};
 pub use response::{
@@ -27,4 +31,5 @@ pub use response::{
 };
 pub use store::{
     AttendanceFact, EvidenceEvent, EvidenceFacts, OutcomeStore, RatingFact, SaveOutcome, ScoreFact,
+    StagedResults,
 };

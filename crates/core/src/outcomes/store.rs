@@ -69,6 +69,18 @@ pub struct EvidenceFacts {
     pub attendance: Vec<AttendanceFact>,
 }
 
+/// An uploaded results file waiting for its mapping and preview. The file is
+/// kept encrypted: it holds participant codes.
+#[derive(Clone, Debug)]
+pub struct StagedResults {
+    pub id: String,
+    pub instrument_id: String,
+    pub created_by: Option<crate::auth::UserId>,
+    pub created_at: Timestamp,
+    pub file_name: String,
+    pub content: crate::participants::Sealed,
+}
+
 #[async_trait]
 pub trait OutcomeStore: Send + Sync {
     /// Every question of the bank, retired ones too, by topic.
@@ -100,6 +112,14 @@ pub trait OutcomeStore: Send + Sync {
     async fn save_responses(&self, responses: &[NewResponse]) -> Result<(), StoreError>;
     /// The instrument's responses with their answers, by code.
     async fn responses(&self, instrument_id: &str) -> Result<Vec<StoredResponse>, StoreError>;
+    async fn stage_results(&self, staged: &StagedResults) -> Result<(), StoreError>;
+    async fn staged_results(&self, id: &str) -> Result<Option<StagedResults>, StoreError>;
+    /// Deletes one staged file, and any older than `stale_before`.
+    async fn delete_staged_results(
+        &self,
+        id: Option<&str>,
+        stale_before: Timestamp,
+    ) -> Result<(), StoreError>;
     /// The facts of the evidence page, for events matching `filter` (and
     /// `topic`, when given) that were not cancelled.
     async fn evidence_facts(

@@ -22,3 +22,4 @@ openrosa-not-current = The submission { $instance } has been edited since; this 
 openrosa-deprecated-unknown = The submission being edited ({ $instance }) was never received by this server.
 openrosa-received = Thank you: the submission was received.
 openrosa-received-again = This submission had already been received; { $count } new file(s) added.
+openrosa-too-many-files = The submission has more than { $limit } files; send them in several parts.

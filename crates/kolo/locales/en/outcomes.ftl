@@ -209,3 +209,19 @@ paper-nothing = No row is filled in.
 paper-conflict = A person answered online while you typed; nothing was saved. Check the rows and save again.
 paper-saved = Saved, with the scores:
 outcomes-paper-more-rows = More rows
+
+## Importing results
+import-results-title = Import results
+import-results-link = Import results (CSV or XLSX)
+import-results-intro = A CSV or XLSX export of another survey tool: one row per person, a column with their code (or the four answers it is built from) and one column per question. Answers may be the option's text, its letter, or a number. Next you choose which column is which and see every problem before anything is imported.
+import-results-mapping = Which column is which
+import-results-check = Check
+import-results-exclude = leave out
+import-results-valid = Rows to import: { $count }
+import-results-confirm = Import
+import-results-no-code = Choose the column of the code, or the four columns it is built from.
+import-results-question-unmapped = Question { $n } has no column.
+import-results-unknown-answer = «{ $answer }» is none of the question's options.
+import-results-problem = Row { $row }, column { $column }: { $problem }
+outcomes-imported-notice = The results are imported.
+import-results-not-ready = Rows with problems: fix the file and upload it again, or tick "leave out" for them.

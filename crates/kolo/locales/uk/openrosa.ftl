@@ -22,3 +22,4 @@ openrosa-not-current = Анкету { $instance } відтоді вже відр
 openrosa-deprecated-unknown = Анкету, яку редагують ({ $instance }), цей сервер ніколи не отримував.
 openrosa-received = Дякуємо: анкету отримано.
 openrosa-received-again = Цю анкету вже було отримано; додано нових файлів: { $count }.
+openrosa-too-many-files = В анкеті більше ніж { $limit } файлів; надішліть їх кількома частинами.

@@ -209,3 +209,19 @@ paper-nothing = Жоден рядок не заповнено.
 paper-conflict = Поки ви вводили, хтось відповів онлайн; нічого не збережено. Перевірте рядки і збережіть знову.
 paper-saved = Збережено, з балами:
 outcomes-paper-more-rows = Більше рядків
+
+## Імпорт результатів
+import-results-title = Імпорт результатів
+import-results-link = Імпортувати результати (CSV чи XLSX)
+import-results-intro = Експорт CSV чи XLSX з іншого інструменту опитувань: рядок на людину, стовпець з її кодом (або чотирма відповідями, з яких він складається) і по стовпцю на питання. Відповідь може бути текстом варіанта, його літерою або числом. Далі ви обираєте, який стовпець що містить, і бачите всі проблеми, перш ніж щось імпортується.
+import-results-mapping = Який стовпець що містить
+import-results-check = Перевірити
+import-results-exclude = пропустити
+import-results-valid = Рядків до імпорту: { $count }
+import-results-confirm = Імпортувати
+import-results-no-code = Оберіть стовпець коду або чотири стовпці, з яких він складається.
+import-results-question-unmapped = Питання { $n } не має стовпця.
+import-results-unknown-answer = «{ $answer }» немає серед варіантів питання.
+import-results-problem = Рядок { $row }, стовпець { $column }: { $problem }
+outcomes-imported-notice = Результати імпортовано.
+import-results-not-ready = Є рядки з проблемами: виправте файл і завантажте знову або позначте для них «пропустити».

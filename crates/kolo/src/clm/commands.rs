@@ -126,6 +126,7 @@ pub async fn create_app_user(
     vault: &Vault,
     project: &str,
     name: &str,
+    monitor: Option<&str>,
     server: &str,
 ) -> anyhow::Result<()> {
     let project_id = ProjectId(project.to_owned());
@@ -136,12 +137,25 @@ pub async fn create_app_user(
     if name.is_empty() || name.chars().count() > 100 {
         anyhow::bail!("an app user's name has 1 to 100 characters");
     }
+    // The monitor who carries the device then sees what it sent.
+    let user_id = match monitor {
+        Some(login) => {
+            let login = login.trim().to_ascii_lowercase();
+            let users = store.users().await?;
+            let user = users
+                .into_iter()
+                .find(|u| u.login.as_str() == login)
+                .ok_or_else(|| anyhow::anyhow!("there is no staff account {login}"))?;
+            Some(user.id)
+        }
+        None => None,
+    };
     let token = new_secret_token();
     let app_user = NewAppUser {
         id: AppUserId::new(),
         project_id: project_id.clone(),
         display_name: name.to_owned(),
-        user_id: None,
+        user_id,
         token_hash: token_hash(&token),
         created_by: None,
         created_at: Timestamp::now(),

@@ -6,6 +6,7 @@
 mod bank;
 mod charts;
 pub mod evidence;
+mod import;
 mod paper;
 mod public;
 mod results;
@@ -25,6 +26,7 @@ pub fn routes() -> RouteTable {
     setup::routes()
         .merge(public::routes())
         .merge(paper::routes())
+        .merge(import::routes())
         .merge(results::routes())
         .merge(bank::routes())
         .merge(evidence::routes())

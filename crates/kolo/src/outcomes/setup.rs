@@ -80,6 +80,7 @@ async fn overview(
         "set-up" => Some("outcomes-setup-done"),
         "closed" => Some("outcomes-closed-notice"),
         "reopened" => Some("outcomes-reopened-notice"),
+        "imported" => Some("outcomes-imported-notice"),
         _ => None,
     };
     render_overview(

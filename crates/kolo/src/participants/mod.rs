@@ -21,6 +21,7 @@ use kolo_core::participants::{
 };
 
 pub use api::schemas as api_schemas;
+pub(crate) use import_file::read_table;
 
 use crate::app::AppState;
 use crate::events::Choice;

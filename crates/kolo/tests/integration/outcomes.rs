@@ -805,3 +805,108 @@ async fn the_demo_has_results_for_its_in_person_and_online_events() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn online_results_are_imported_from_csv_after_a_preview_naming_every_problem() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let staff = app.signed_in("olena").await;
+    let (event, instruments) = event_with_tests(&app, &staff, &[("format", "online")]).await;
+    let pre_test = instruments
+        .iter()
+        .find(|i| i.kind == InstrumentKind::PreTest)
+        .unwrap();
+    let bank = app.store.questions().await.unwrap();
+    let questions: Vec<_> = pre_test
+        .question_ids
+        .iter()
+        .map(|id| bank.iter().find(|q| &q.id == id).unwrap().clone())
+        .collect();
+    // The answers as another tool exports them: the options' text.
+    let right = |q: &kolo_core::outcomes::Question| match q.kind {
+        kolo_core::outcomes::QuestionKind::Multiple => "Презерватив; ПрЕП".to_owned(),
+        _ => q.options[q.correct_options()[0]].text_uk.clone(),
+    };
+    let mut csv = String::from("Код");
+    for q in &questions {
+        csv.push_str(&format!(",\"{}\"", q.text_uk));
+    }
+    csv.push_str("\r\n");
+    csv.push_str(OKSANA.code);
+    for q in &questions {
+        csv.push_str(&format!(",{}", right(q)));
+    }
+    csv.push_str("\r\n");
+    csv.push_str(YULIA.code);
+    for (n, q) in questions.iter().enumerate() {
+        let answer = if n == 0 {
+            "Може бути".to_owned()
+        } else {
+            right(q)
+        };
+        csv.push_str(&format!(",{answer}"));
+    }
+    csv.push_str("\r\n");
+    let path = format!("/events/{event}/outcomes/pre_test/import");
+
+    let broken = fixtures::upload(
+        &staff,
+        &path,
+        "file",
+        "results.xls",
+        "application/vnd.ms-excel",
+        &[0xD0, 0xCF, 0x11, 0xE0, 0, 0],
+    )
+    .await;
+    assert_eq!(broken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let uploaded = fixtures::upload(
+        &staff,
+        &path,
+        "file",
+        "results.csv",
+        "text/csv",
+        csv.as_bytes(),
+    )
+    .await;
+    assert_eq!(uploaded.status(), StatusCode::SEE_OTHER);
+    let preview_path = location(&uploaded);
+    let preview = staff.text(&preview_path).await;
+    assert!(
+        preview.contains("Рядок 3, стовпець B") || preview.contains("Row 3, column B"),
+        "{preview}"
+    );
+    assert!(preview.contains("Може бути"));
+    assert!(preview.contains("id=\"import-not-ready\""));
+
+    let mut form: Vec<(String, String)> = vec![("code".into(), "0".into())];
+    for n in 0..questions.len() {
+        form.push((format!("q{n}"), (n + 1).to_string()));
+    }
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refused = staff.post(&preview_path, &fields).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        app.store.responses(&pre_test.id).await.unwrap().is_empty(),
+        "nothing before every row is valid or left out"
+    );
+
+    let mut fields = fields.clone();
+    fields.push(("exclude", "3"));
+    let imported = staff.post(&preview_path, &fields).await;
+    assert_eq!(imported.status(), StatusCode::SEE_OTHER);
+    let stored = app.store.responses(&pre_test.id).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].uic.as_str(), OKSANA.code);
+    assert_eq!(stored[0].points, Some(4));
+    assert_eq!(
+        stored[0].source,
+        kolo_core::outcomes::ResponseSource::Import
+    );
+    // The staged file is gone once imported.
+    assert_eq!(
+        staff.get(&preview_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    app.finish().await;
+}

@@ -138,11 +138,35 @@ fn entry_name(entry: &[u8]) -> String {
 /// sheet of at most `MAX_CELLS` cells, read the way calamine reads it.
 fn check_dimensions(stream: &[u8]) -> Result<(), Broken> {
     let mut at = 0;
+    // calamine also builds each sheet as a dense grid spanning its cells, from the
+    // first row and column used to the last: bound that span per sheet (BOF 0x0809
+    // starts one). Found by fuzzing: cells at column 0 and 65535 of 65536 rows.
+    let mut span = CellSpan::default();
     while at + 4 <= stream.len() {
         let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
         let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
         let data = stream.get(at + 4..at + 4 + len).unwrap_or(&[]);
         at += 4 + len;
+        match typ {
+            0x0809 => span = CellSpan::default(),
+            // NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA: row, column.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
+                    span.add(r, c, c)?;
+                }
+            }
+            // MULRK: row, first column, ..., last column.
+            0x00BD => {
+                if let (Some(r), Some(c), Some(last)) = (
+                    u16_at(data, 0),
+                    u16_at(data, 2),
+                    data.len().checked_sub(2).and_then(|i| u16_at(data, i)),
+                ) {
+                    span.add(r, c, last.max(c))?;
+                }
+            }
+            _ => {}
+        }
         if typ != 0x0200 {
             continue;
         }
@@ -176,6 +200,30 @@ fn check_dimensions(stream: &[u8]) -> Result<(), Broken> {
         }
     }
     Ok(())
+}
+
+/// The rows and columns a sheet's cells span so far.
+#[derive(Default)]
+struct CellSpan {
+    rows: Option<(u16, u16)>,
+    cols: Option<(u16, u16)>,
+}
+
+impl CellSpan {
+    fn add(&mut self, row: u16, first_col: u16, last_col: u16) -> Result<(), Broken> {
+        let widen = |span: Option<(u16, u16)>, lo: u16, hi: u16| {
+            Some(span.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))))
+        };
+        self.rows = widen(self.rows, row, row);
+        self.cols = widen(self.cols, first_col, last_col);
+        let width = |s: Option<(u16, u16)>| s.map_or(0, |(a, b)| u64::from(b - a) + 1);
+        if width(self.rows).saturating_mul(width(self.cols)) > MAX_CELLS {
+            return Err(Broken(
+                "a sheet's cells span more rows and columns than a form can have",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Every id in range, and following `next` from any sector ends.

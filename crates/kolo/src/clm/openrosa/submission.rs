@@ -25,6 +25,8 @@ use crate::web::i18n;
 
 /// The submission XML itself is parsed in memory: at most 10 MB.
 pub const MAX_XML_BYTES: usize = 10_000_000;
+/// Files per POST (Collect sends at most 100): each costs two fsyncs.
+pub const MAX_FILES: usize = 500;
 
 /// `HEAD|GET …/submission`: 204 with the size Kolo accepts.
 pub async fn preflight(device: Device) -> Response {
@@ -170,6 +172,15 @@ async fn read_parts(
                 }
             }
             continue;
+        }
+        if received.files.len() >= MAX_FILES {
+            return Err(error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                lang,
+                "openrosa-too-many-files",
+                &[("limit", MAX_FILES.to_string())],
+            )
+            .into());
         }
         if check_file_name(&file_name).is_err() {
             return Err(error(
