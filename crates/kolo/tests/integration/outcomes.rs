@@ -737,11 +737,29 @@ async fn paper_tests_are_typed_as_letters_and_a_wrong_letter_names_its_row_and_c
         "nothing stored"
     );
 
-    // Corrected: both rows saved with their scores at once.
+    // Corrected: both rows saved with their scores at once. Row 2's first
+    // answer is a wrong one for whichever question the shuffle put first.
+    let wrong_first = match bank
+        .iter()
+        .find(|q| q.id == pre_test.question_ids[0])
+        .unwrap()
+        .kind
+    {
+        kolo_core::outcomes::QuestionKind::Single => "a",
+        kolo_core::outcomes::QuestionKind::Multiple => "c",
+        _ => "b", // "false" where the answer is "true".
+    };
     let fields: Vec<(&str, &str)> = fields
         .iter()
-        .map(|(k, v)| if *k == "c1_5" { (*k, "a") } else { (*k, *v) })
+        .map(|(k, v)| {
+            if *k == "c1_5" {
+                (*k, wrong_first)
+            } else {
+                (*k, *v)
+            }
+        })
         .collect();
+
     let body = staff.post(&path, &fields).await.text().await.unwrap();
     assert!(body.contains("id=\"paper-saved\""), "{body}");
     assert!(body.contains(&format!("{}: ", OKSANA.code)));
