@@ -16,6 +16,7 @@ use kolo_core::time::Timestamp;
 use super::event_for;
 use super::web::render_event_page;
 use crate::app::AppState;
+use crate::web::upload::{Capped, read_capped};
 use crate::web::url::encode_component;
 use crate::web::{Access, AppError, RequestContext, RouteTable, Staff, i18n};
 
@@ -63,29 +64,11 @@ async fn read_upload(multipart: &mut Multipart) -> Result<Option<Upload>, Materi
         let name = clean_file_name(field.file_name().unwrap_or_default());
         let declared_type = field.content_type().unwrap_or_default().to_owned();
         let mut field = field;
-        let mut bytes = Vec::new();
-        let mut too_large = false;
-        loop {
-            match field.chunk().await {
-                // Past the limit the rest is read and dropped (the body limit
-                // bounds it), so the browser gets the answer, not a reset.
-                Ok(Some(_)) if too_large => {}
-                Ok(Some(chunk)) => {
-                    if bytes.len() + chunk.len() > MAX_MATERIAL_BYTES {
-                        too_large = true;
-                        bytes = Vec::new();
-                    } else {
-                        bytes.extend_from_slice(&chunk);
-                    }
-                }
-                Ok(None) if too_large => return Err(MaterialProblem::TooLarge),
-                Ok(None) => break,
-                Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    return Err(MaterialProblem::TooLarge);
-                }
-                Err(_) => return Ok(None),
-            }
-        }
+        let bytes = match read_capped(&mut field, MAX_MATERIAL_BYTES).await {
+            Capped::Whole(bytes) => bytes,
+            Capped::TooLarge => return Err(MaterialProblem::TooLarge),
+            Capped::Broken => return Ok(None),
+        };
         return Ok(Some(Upload {
             name,
             declared_type,

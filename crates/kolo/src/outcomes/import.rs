@@ -27,6 +27,7 @@ use vault::FieldContext;
 use super::{event_instruments, instrument_of, questions_of};
 use crate::app::AppState;
 use crate::participants::read_table;
+use crate::web::upload::{Capped, read_capped};
 use crate::web::{Access, AppError, Page, RequestContext, RouteTable, Staff, i18n};
 
 pub fn routes() -> RouteTable {
@@ -116,23 +117,12 @@ async fn upload(
             continue;
         }
         let name = clean_file_name(field.file_name().unwrap_or_default());
-        let mut bytes = Vec::new();
-        loop {
-            match field.chunk().await {
-                Ok(Some(_)) if too_large => {}
-                Ok(Some(chunk)) if bytes.len() + chunk.len() > MAX_FILE_BYTES => {
-                    too_large = true;
-                    bytes = Vec::new();
-                }
-                Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-                Ok(None) => break,
-                Err(error) => {
-                    too_large |= error.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                    break;
-                }
-            }
+        match read_capped(&mut field, MAX_FILE_BYTES).await {
+            Capped::Whole(bytes) => file = Some((name, bytes)),
+            Capped::TooLarge => too_large = true,
+            // A broken upload is treated as no file: never a truncated list.
+            Capped::Broken => {}
         }
-        file = Some((name, bytes));
         break;
     }
     let problem = match (&file, too_large) {

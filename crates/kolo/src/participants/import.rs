@@ -23,6 +23,7 @@ use serde::Deserialize;
 use super::import_file::{FileEncoding, read_table};
 use super::{crypto, oblast_by_name, scheme};
 use crate::app::AppState;
+use crate::web::upload::{Capped, read_capped};
 use crate::web::{Access, AppError, Page, RequestContext, RouteTable, Staff, i18n};
 
 /// The largest file accepted (a list of 5 000 people is well under 1 MB).
@@ -108,23 +109,12 @@ async fn upload(
             continue;
         }
         let name = clean_file_name(field.file_name().unwrap_or_default());
-        let mut bytes = Vec::new();
-        loop {
-            match field.chunk().await {
-                Ok(Some(_)) if too_large => {}
-                Ok(Some(chunk)) if bytes.len() + chunk.len() > MAX_FILE_BYTES => {
-                    too_large = true;
-                    bytes = Vec::new();
-                }
-                Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
-                Ok(None) => break,
-                Err(error) => {
-                    too_large |= error.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                    break;
-                }
-            }
+        match read_capped(&mut field, MAX_FILE_BYTES).await {
+            Capped::Whole(bytes) => file = Some((name, bytes)),
+            Capped::TooLarge => too_large = true,
+            // A broken upload is treated as no file: never a truncated list.
+            Capped::Broken => {}
         }
-        file = Some((name, bytes));
         break;
     }
     let problem = match (&file, too_large) {

@@ -15,6 +15,7 @@ pub mod page;
 pub mod qr;
 pub mod routes;
 pub mod security;
+pub mod upload;
 pub mod url;
 
 pub use context::{PendingSignIn, RequestContext, Staff};

@@ -25,6 +25,7 @@ use super::{Choice, form_href, form_language, form_of, project_for, schema_of, x
 use crate::app::AppState;
 use crate::clm::publish::{self, MAX_FORM_BYTES, MAX_FORM_FILE_BYTES, PublishError};
 use crate::web::format::datetime;
+use crate::web::upload::{Capped, read_capped};
 use crate::web::url::encode_component;
 use crate::web::{Access, AppError, Page, RequestContext, RouteTable, Staff, i18n};
 
@@ -112,29 +113,11 @@ async fn read_form_file(
 ) -> Result<(String, Vec<u8>), &'static str> {
     if let Some(mut field) = next_file(multipart).await? {
         let name = field.file_name().unwrap_or_default().to_owned();
-        let mut bytes = Vec::new();
-        let mut too_large = false;
-        loop {
-            match field.chunk().await {
-                Ok(Some(_)) if too_large => {}
-                Ok(Some(chunk)) => {
-                    if bytes.len() + chunk.len() > limit {
-                        too_large = true;
-                        bytes = Vec::new();
-                    } else {
-                        bytes.extend_from_slice(&chunk);
-                    }
-                }
-                Ok(None) => break,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    return Err("clm-upload-too-large");
-                }
-                Err(_) => return Err("clm-upload-broken"),
-            }
-        }
-        if too_large {
-            return Err("clm-upload-too-large");
-        }
+        let bytes = match read_capped(&mut field, limit).await {
+            Capped::Whole(bytes) => bytes,
+            Capped::TooLarge => return Err("clm-upload-too-large"),
+            Capped::Broken => return Err("clm-upload-broken"),
+        };
         if bytes.is_empty() {
             return Err("clm-upload-empty");
         }
