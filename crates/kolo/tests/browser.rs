@@ -823,20 +823,8 @@ async fn a_participant_answers_a_pre_test_on_a_phone_and_the_trainer_sees_it() {
 
     // The participant types the code on the short page.
     browser.goto(&app.url("/t")).await.unwrap();
-    browser
-        .find(Locator::Id("code"))
-        .await
-        .unwrap()
-        .send_keys(&code.to_lowercase())
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("main button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&browser, "code", &code.to_lowercase()).await;
+    click(&browser, "main button[type=submit]").await;
     browser
         .wait()
         .at_most(Duration::from_secs(10))
@@ -851,57 +839,14 @@ async fn a_participant_answers_a_pre_test_on_a_phone_and_the_trainer_sees_it() {
         .unwrap();
     assert!(width <= 360.0, "the form fits a 360-px phone: {width}");
 
-    for (id, text) in [("mother_name", "Оксана"), ("father_name", "Іван")] {
-        browser
-            .find(Locator::Id(id))
-            .await
-            .unwrap()
-            .send_keys(text)
-            .await
-            .unwrap();
+    type_into(&browser, "mother_name", "Оксана").await;
+    type_into(&browser, "father_name", "Іван").await;
+    click(&browser, "input[name=sex][value=female]").await;
+    set_date(&browser, "birth_date", "1990-03-15").await;
+    for question in &questions[..2] {
+        click(&browser, &format!("input[name='q.{question}'][value='1']")).await;
     }
-    browser
-        .find(Locator::Css("input[name=sex][value=female]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    // A date field's typing differs by browser locale; set its value as a person's picker would.
-    browser
-        .execute(
-            "document.getElementById('birth_date').value = '1990-03-15';",
-            vec![],
-        )
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css(&format!(
-            "input[name='q.{}'][value='1']",
-            questions[0]
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css(&format!(
-            "input[name='q.{}'][value='1']",
-            questions[1]
-        )))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("main button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "main button[type=submit]").await;
     let result = browser
         .wait()
         .at_most(Duration::from_secs(10))
