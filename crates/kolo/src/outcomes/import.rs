@@ -24,6 +24,7 @@ use kolo_core::participants::Sealed;
 use kolo_core::time::Timestamp;
 use vault::FieldContext;
 
+use super::xlsx::column_name;
 use super::{event_instruments, instrument_of, questions_of};
 use crate::app::AppState;
 use crate::participants::read_table;
@@ -279,11 +280,7 @@ fn describe(
         }
     };
     let column = column
-        .and_then(|c| {
-            headers
-                .get(c)
-                .map(|h| format!("{} «{h}»", column_letter(c)))
-        })
+        .and_then(|c| headers.get(c).map(|h| format!("{} «{h}»", column_name(c))))
         .unwrap_or_else(|| "—".into());
     i18n::text_with(
         lang,
@@ -294,20 +291,6 @@ fn describe(
             ("problem", message),
         ],
     )
-}
-
-/// `A`, `B`, ... `AA`: the column as a spreadsheet names it.
-pub(crate) fn column_letter(mut index: usize) -> String {
-    let mut name = Vec::new();
-    loop {
-        name.push(b'A' + (index % 26) as u8);
-        if index < 26 {
-            break;
-        }
-        index = index / 26 - 1;
-    }
-    name.reverse();
-    String::from_utf8(name).unwrap_or_default()
 }
 
 struct Checked {
@@ -379,7 +362,7 @@ fn preview_page(
             options: headers
                 .iter()
                 .enumerate()
-                .map(|(i, h)| (i, format!("{} «{h}»", column_letter(i)), chosen == Some(i)))
+                .map(|(i, h)| (i, format!("{} «{h}»", column_name(i)), chosen == Some(i)))
                 .collect(),
         });
     };

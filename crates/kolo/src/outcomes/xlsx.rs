@@ -82,8 +82,9 @@ fn sheet_xml(rows: &[Vec<XlsxCell>]) -> String {
     xml
 }
 
-/// `A`, ..., `Z`, `AA`, ...
-fn column_name(mut index: usize) -> String {
+/// `A`, ..., `Z`, `AA`, ...: the column as a spreadsheet names it (also in
+/// the import's messages).
+pub(crate) fn column_name(mut index: usize) -> String {
     let mut name = Vec::new();
     loop {
         name.push(b'A' + (index % 26) as u8);
