@@ -126,7 +126,7 @@ async fn feedback_is_typed_as_digits_every_bad_cell_is_named_and_the_results_sho
     assert!(contains_either(
         &body,
         &format!("{}: відповідей: 5, з коментарем", OKSANA.code),
-        &format!("{}: items answered: 5, with a comment", OKSANA.code)
+        &format!("{}: answers: 5, with a comment", OKSANA.code)
     ));
     let stored = app.store.responses(&feedback.id).await.unwrap();
     assert_eq!(stored.len(), 3);
