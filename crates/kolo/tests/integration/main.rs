@@ -17,6 +17,7 @@ mod import;
 mod login;
 mod openrosa;
 mod outcomes;
+mod outcomes_forms;
 mod pages;
 mod participants;
 mod permissions;
