@@ -30,6 +30,6 @@ pub use response::{
     check_test, likert_field, question_field, score_test,
 };
 pub use store::{
-    AttendanceFact, EvidenceEvent, EvidenceFacts, OutcomeStore, RatingFact, SaveOutcome, ScoreFact,
-    StagedResults,
+    AttendanceCount, EvidenceFacts, FollowUpCount, OutcomeStore, RatingCount, SaveOutcome,
+    ScorePairCount, StagedResults,
 };
