@@ -410,6 +410,21 @@ async fn the_evidence_from_summaries_equals_the_evidence_from_every_response() {
     let app = TestApp::spawn().await;
     let store = &*app.store;
     let built = build(store).await;
+    // The data is varied enough for every figure to exist somewhere.
+    let all = compare(
+        &store
+            .evidence_facts(&EventFilter::default(), None)
+            .await
+            .unwrap(),
+        &MinimumN::STANDARD,
+    );
+    assert!(all.iter().any(|f| f.outcomes.signed_rank.value().is_some()));
+    assert!(all.iter().all(|f| f.outcomes.scores.paired > 0 && f.events > 0));
+    assert!(all.iter().any(|f| f.retention.days.len() == 3
+        && f.retention.days[2].share_of_registered.value().is_some()));
+    assert!(all.iter().any(|f| f.satisfaction[0].1.mean.value().is_some()));
+    assert!(all.iter().any(|f| f.recommendation.net_score.value().is_some()));
+    assert!(all.iter().any(|f| f.follow_up.action_rate.value().is_some()));
     assert_all_filters(store, "as built").await;
     let (event, details, instruments) = &built.events[4];
 
