@@ -548,3 +548,64 @@ async fn the_migration_backfills_the_same_summaries_the_writes_keep() {
     }
     app.finish().await;
 }
+
+/// The cells of the table rows whose label contains `label`.
+fn cells_of<'a>(page: &'a str, label: &str) -> Vec<Vec<&'a str>> {
+    page.split("<tr>")
+        .filter(|row| {
+            row.split("</th>")
+                .next()
+                .is_some_and(|head| head.contains(label))
+        })
+        .map(|row| {
+            row.split("<td>")
+                .skip(1)
+                .map(|cell| cell.split("</td>").next().unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_page_shows_each_item_and_each_day_and_hides_small_counts_from_viewers() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[kolo_core::auth::Role::Coordinator])
+        .await;
+    app.user("vira", &[kolo_core::auth::Role::Viewer]).await;
+    build(&*app.store).await;
+    let coordinator = app.signed_in("olena").await;
+    let page = coordinator.text("/outcomes/evidence").await;
+    for label in ["Зміст (1-5)", "Тренер (1-5)", "Корисність (1-5)", "Місце проведення (1-5)"] {
+        assert_eq!(cells_of(&page, label).len(), 1, "{label}: {page}");
+    }
+    assert_eq!(cells_of(&page, "Присутні в день 3").len(), 1, "{page}");
+    let spread = cells_of(&page, "відповіді 1 / 2 / 3 / 4 / 5");
+    assert_eq!(spread.len(), 4);
+    // The coordinator sees every count, small ones too.
+    let counts = |cell: &str| -> Vec<Option<usize>> {
+        cell.split(" / ").map(|c| c.parse().ok()).collect()
+    };
+    assert!(
+        spread
+            .iter()
+            .flatten()
+            .flat_map(|cell| counts(cell))
+            .any(|n| n.is_some_and(|n| (1..5).contains(&n))),
+        "the data has small counts: {spread:?}"
+    );
+
+    let viewer = app.signed_in("vira").await;
+    let page = viewer.text("/outcomes/evidence").await;
+    let spread = cells_of(&page, "відповіді 1 / 2 / 3 / 4 / 5");
+    assert_eq!(spread.len(), 4);
+    for cell in spread.iter().flatten() {
+        for count in counts(cell) {
+            assert!(
+                count.is_none_or(|n| n == 0 || n >= 5),
+                "a count below 5 reached a viewer: {cell}"
+            );
+        }
+        assert_eq!(cell.split(" / ").count(), 5, "{cell}");
+    }
+    app.finish().await;
+}
