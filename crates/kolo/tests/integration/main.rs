@@ -12,6 +12,7 @@ mod common;
 mod events;
 mod events_api;
 mod events_audit;
+mod evidence_summaries;
 mod fixtures;
 mod import;
 mod login;
