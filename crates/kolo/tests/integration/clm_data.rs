@@ -22,6 +22,7 @@ fn unescaped(html: &str) -> String {
     html.replace("&#x2f;", "/")
         .replace("&#x3d;", "=")
         .replace("&amp;", "&")
+        .replace("&#38;", "&")
         .replace("%3A", ":")
         .replace("%2F", "/")
 }
@@ -382,7 +383,7 @@ async fn staff_see_only_the_projects_they_are_assigned_to_on_every_route() {
     let table_a = monitor
         .text(&format!("/clm/projects/{project_a}/forms/clm_test/submissions"))
         .await;
-    assert!(table_a.contains("1 submission"), "{table_a}");
+    assert_eq!(table_a.matches("<tr><td><a href=").count(), 1, "{table_a}");
 
     // Every route of project B, pages and API, refuses her; so it does a
     // trainer named on no project, and a viewer.
