@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod attendance;
 mod audit;
+mod clm_data;
 mod clm_pages;
 #[path = "../support/collect.rs"]
 mod collect;
