@@ -32,6 +32,6 @@ pub use response::{
 };
 pub use sheet::{FormColumn, Sheet, USED_OPTIONS, check_form_row, form_columns};
 pub use store::{
-    AttendanceFact, EvidenceEvent, EvidenceFacts, OutcomeStore, RatingFact, SaveOutcome, ScoreFact,
-    StagedResults,
+    AttendanceCount, EvidenceFacts, FollowUpCount, OutcomeStore, RatingCount, SaveOutcome,
+    ScorePairCount, StagedResults,
 };

@@ -542,7 +542,21 @@ async fn submit(
         recorded_by: None,
         submitted_at: Timestamp::now(),
     };
-    let (message, score) = match app.store.save_response(&response).await? {
+    let outcome = app.store.save_response(&response).await?;
+    // Like every other change, a participant's answer leaves an audit entry;
+    // it names the event and the instrument, never the person: no code, no
+    // answers (the address is cut to its network, as for every anonymous entry).
+    app.audit(
+        &ctx,
+        "outcomes.response",
+        &format!("event:{}", instrument.event_id),
+        serde_json::json!({
+            "instrument": instrument.kind.as_str(),
+            "saved": outcome == SaveOutcome::Saved,
+        }),
+    )
+    .await?;
+    let (message, score) = match outcome {
         SaveOutcome::Saved => (
             i18n::text(lang, "answer-thanks"),
             scored.points.zip(scored.max_points).map(|(points, max)| {

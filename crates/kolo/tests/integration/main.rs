@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod attendance;
 mod audit;
+mod clm_data;
 mod clm_pages;
 #[path = "../support/collect.rs"]
 mod collect;
@@ -12,6 +13,7 @@ mod common;
 mod events;
 mod events_api;
 mod events_audit;
+mod evidence_summaries;
 mod fixtures;
 mod import;
 mod login;

@@ -928,3 +928,49 @@ async fn online_results_are_imported_from_csv_after_a_preview_naming_every_probl
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn public_answers_are_audited_with_the_event_and_never_the_person() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let staff = app.signed_in("olena").await;
+    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let pre = code_of(&instruments, InstrumentKind::PreTest);
+    let visitor = app.browser();
+    answer_test(&visitor, &pre, &OKSANA, true).await;
+    // A second attempt is refused, and audited as refused.
+    answer_test(&visitor, &pre, &OKSANA, false).await;
+
+    let mut entries = app
+        .store
+        .audit_entries(&kolo_core::audit::AuditFilter {
+            limit: 1000,
+            ..kolo_core::audit::AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    entries.reverse();
+    let answers: Vec<_> = entries
+        .iter()
+        .filter(|e| e.entry.action == "outcomes.response")
+        .collect();
+    assert_eq!(answers.len(), 2, "{entries:?}");
+    let pre_test = instruments
+        .iter()
+        .find(|i| i.kind == InstrumentKind::PreTest)
+        .unwrap();
+    let stored = app.store.responses(&pre_test.id).await.unwrap();
+    let code = stored[0].uic.to_string();
+    for (entry, saved) in answers.iter().zip([true, false]) {
+        assert_eq!(entry.entry.target, format!("event:{event}"));
+        assert_eq!(entry.entry.actor, "anonymous");
+        let details = entry.entry.details.to_string();
+        assert!(
+            details.contains("\"pre_test\"") && details.contains(&format!("\"saved\":{saved}")),
+            "{details}"
+        );
+        assert!(!details.contains(&code), "no participant code: {details}");
+        assert!(!details.contains("q."), "no answers: {details}");
+    }
+    app.finish().await;
+}
