@@ -169,6 +169,27 @@ async fn feedback_is_typed_as_digits_every_bad_cell_is_named_and_the_results_sho
     let body = post_sheet(&staff, &path, &good).await;
     assert!(body.contains("id=\"paper-errors\"") && body.contains(OKSANA.code));
     assert_eq!(app.store.responses(&feedback.id).await.unwrap().len(), 3);
+
+    // Audited with the form and a count: never a code or a comment.
+    let entries = app
+        .store
+        .audit_entries(&kolo_core::audit::AuditFilter {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let paper = entries
+        .iter()
+        .find(|e| e.entry.action == "outcomes.paper")
+        .expect("the paper entry is audited");
+    let details = format!("{:?}", paper.entry);
+    assert!(
+        details.contains("feedback") && details.contains('3'),
+        "{details}"
+    );
+    let everything = format!("{entries:?}");
+    assert!(!everything.contains("Корисно") && !everything.contains(OKSANA.code));
     app.finish().await;
 }
 
@@ -391,6 +412,15 @@ async fn feedback_is_imported_from_csv_after_a_preview_naming_every_problem() {
     ];
     let refused = staff.post(&preview_path, &mapping).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A tampered mapping (no number, a column that does not exist) and
+    // someone else's idea of a row to leave out import nothing either.
+    let tampered = staff
+        .post(
+            &preview_path,
+            &[("code", "A"), ("q0", "999"), ("exclude", "-1")],
+        )
+        .await;
+    assert_eq!(tampered.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(app.store.responses(&feedback.id).await.unwrap().is_empty());
 
     let mut fields = mapping.to_vec();
