@@ -697,3 +697,59 @@ async fn viewers_monitors_and_outsiders_may_not_edit_or_delete_a_template() {
     assert_eq!(app.store.templates().await.unwrap(), before);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_edited_template_may_keep_a_retired_question_but_never_gains_one() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let staff = app.signed_in("olena").await;
+    event_with_tests(&app, &staff, &[]).await;
+    let id = template_id(&staff).await;
+    let path = format!("/outcomes/templates/{id}");
+    let template = app.store.templates().await.unwrap().remove(0);
+    // Retire the template's first question in the bank.
+    let mut retired = app
+        .store
+        .questions()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|q| q.id == template.question_ids[0])
+        .unwrap();
+    retired.retired = true;
+    app.store.save_question(&retired).await.unwrap();
+
+    // The template's form still offers it, marked; a new template's does not.
+    let form = staff.text(&path).await;
+    assert!(form.contains(&format!("value=\"{}\" checked", retired.id)));
+    assert!(contains_either(&form, "(вилучене)", "(retired)"));
+    let bank = staff.text("/outcomes/questions").await;
+    assert!(!bank.contains(&format!("name=\"question\" value=\"{}\"", retired.id)));
+
+    // Kept when the template is saved again...
+    let mut fields: Vec<(&str, &str)> = vec![("name_uk", "Права"), ("weeks", "6")];
+    fields.extend(
+        template
+            .question_ids
+            .iter()
+            .map(|q| ("question", q.as_str())),
+    );
+    let saved = staff.post(&path, &fields).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let kept = app.store.templates().await.unwrap().remove(0);
+    assert_eq!(kept.question_ids, template.question_ids);
+    // ...but a new template cannot take it.
+    let refused = staff
+        .post(
+            "/outcomes/templates",
+            &[
+                ("name_uk", "Новий"),
+                ("weeks", "6"),
+                ("question", retired.id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::OK);
+    assert_eq!(app.store.templates().await.unwrap().len(), 1);
+    app.finish().await;
+}
