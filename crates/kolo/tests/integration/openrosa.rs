@@ -81,7 +81,9 @@ pub async fn publish_version(app: &TestApp, project: &ProjectId, version: &str) 
             .await
             .unwrap();
     }
-    publish::publish(&*app.store, &draft.form_id).await.unwrap();
+    publish::publish(&*app.store, &blobs, &draft.form_id)
+        .await
+        .unwrap();
 }
 
 pub async fn app_user(app: &TestApp, project: &ProjectId, name: &str) -> (String, AppUserId) {
@@ -275,7 +277,7 @@ async fn a_new_version_is_downloaded_again_and_the_old_one_still_takes_submissio
     )
     .await
     .unwrap();
-    let refused = publish::publish(&*app.store, &draft.form_id).await;
+    let refused = publish::publish(&*app.store, &blobs, &draft.form_id).await;
     assert!(
         matches!(refused, Err(publish::PublishError::VersionTaken(ref v)) if v == "1"),
         "{refused:?}"
@@ -803,7 +805,9 @@ async fn encrypted_forms_take_only_encrypted_submissions_stored_as_received() {
     .await
     .unwrap();
     assert!(draft.definition.public_key.is_some());
-    publish::publish(&*app.store, &draft.form_id).await.unwrap();
+    publish::publish(&*app.store, &blobs, &draft.form_id)
+        .await
+        .unwrap();
     let collect = Collect::new(&setup.server_url);
 
     let plain = "<data id=\"sealed\" version=\"5\"><note>x</note><meta><instanceID>uuid:p</instanceID></meta></data>";

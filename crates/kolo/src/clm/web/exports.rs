@@ -16,11 +16,12 @@ use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use kolo_core::auth::Action;
 use kolo_core::clm::{
-    AppUserId, ProjectAccess, ReviewState, SubmissionFilter, SubmissionSummary, SubmissionVersionId,
+    AppUserId, ProjectAccess, ReviewState, SubmissionFilter, SubmissionSummary,
+    SubmissionVersionId, is_client_audit,
 };
 use odk_data::export::{
-    CsvZipExport, ExportError, ExportLayout, ExportOptions, ExportRow, ReviewState as ExportReview,
-    RowStatus, XlsxExport,
+    CsvExport, CsvZipExport, ExportError, ExportLayout, ExportOptions, ExportRow,
+    ReviewState as ExportReview, RowStatus, XlsxExport,
 };
 use odk_data::{FormSchema, Submission};
 use tokio::io::AsyncReadExt;
@@ -56,10 +57,12 @@ pub fn routes() -> RouteTable {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     CsvZip,
     CsvZipWithMedia,
     Xlsx,
+    /// The main table alone, as one CSV (Central's `submissions.csv`).
+    RootCsv,
 }
 
 impl Format {
@@ -68,6 +71,7 @@ impl Format {
             Format::CsvZip => "csv_zip",
             Format::CsvZipWithMedia => "csv_zip_with_attachments",
             Format::Xlsx => "xlsx",
+            Format::RootCsv => "csv",
         }
     }
 }
@@ -102,7 +106,7 @@ async fn xlsx(
     export(state, ctx, staff, path, query, Format::Xlsx).await
 }
 
-async fn export(
+pub(crate) async fn export(
     State(app): State<AppState>,
     ctx: RequestContext,
     staff: Staff,
@@ -139,6 +143,7 @@ async fn export(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             format!("{stem}.xlsx"),
         ),
+        Format::RootCsv => ("text/csv; charset=utf-8", format!("{stem}.csv")),
     };
     let (sender, receiver) = mpsc::channel::<io::Result<Bytes>>(4);
     let runtime = tokio::runtime::Handle::current();
@@ -227,6 +232,12 @@ impl<W: Write> Sink for CsvZipExport<W> {
     }
 }
 
+impl<W: Write> Sink for CsvExport<W> {
+    fn push(&mut self, row: &ExportRow<'_>) -> Result<(), ExportError> {
+        CsvExport::push(self, row)
+    }
+}
+
 impl<W: Write> Sink for XlsxExport<W> {
     fn push(&mut self, row: &ExportRow<'_>) -> Result<(), ExportError> {
         XlsxExport::push(self, row)
@@ -248,6 +259,11 @@ impl ExportJob {
                 self.rows(&mut export)?;
                 export.finish()?;
             }
+            Format::RootCsv => {
+                let mut export = CsvExport::new(&mut *out, layout)?;
+                self.rows(&mut export)?;
+                export.finish()?;
+            }
             Format::CsvZipWithMedia => {
                 let mut export = CsvZipExport::new(&mut *out, layout, &mut spools)?;
                 self.rows(&mut export)?;
@@ -259,7 +275,8 @@ impl ExportJob {
                                 .store
                                 .submission_attachments(&summary.current_version_id),
                         )?;
-                        for file in files {
+                        // Client audit logs are attachments, but not media (as in Central).
+                        for file in files.into_iter().filter(|f| !is_client_audit(&f.name)) {
                             let Some(blob) = file.blob else { continue };
                             let mut content =
                                 std::fs::File::open(job.app.blobs.path_of(&blob.sha256))?;
