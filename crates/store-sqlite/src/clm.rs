@@ -693,7 +693,7 @@ impl ClmStore for SqliteStore {
         xml_md5: &str,
     ) -> Result<(), StoreError> {
         let done = sqlx::query(
-            "U?DATE clm_form_versions SET version = ?2, xml = ?3, xml_md5 = ?4 \
+            "UPDATE clm_form_versions SET version = ?2, xml = ?3, xml_md5 = ?4 \
              WHERE id = ?1 AND state = 'draft'",
         )
         .bind(&version.0)

@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod attendance;
 mod audit;
+mod clm_api;
 mod clm_pages;
 #[path = "../support/collect.rs"]
 mod collect;
@@ -16,6 +17,7 @@ mod fixtures;
 mod import;
 mod login;
 mod openrosa;
+mod openrosa_draft;
 mod outcomes;
 mod pages;
 mod participants;

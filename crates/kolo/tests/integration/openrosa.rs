@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::collect::{Collect, first_message, md5_hex};
 use crate::common::TestApp;
 
-const FORM: &str = "\
+pub const FORM: &str = "\
 | survey |
 | | type | name | label | media::image |
 | | select_one_from_file sites.csv | site | Site | |
@@ -24,8 +24,8 @@ const FORM: &str = "\
 | | CLM visit | clm_visit | VERSION |
 ";
 
-const SITES: &[u8] = b"name,label\nodesa_1,Odesa AIDS centre\nlviv_1,Lviv clinic\n";
-const LOGO: &[u8] = b"\x89PNG\r\n\x1a\n fictional logo bytes";
+pub const SITES: &[u8] = b"name,label\nodesa_1,Odesa AIDS centre\nlviv_1,Lviv clinic\n";
+pub const LOGO: &[u8] = b"\x89PNG\r\n\x1a\n fictional logo bytes";
 
 pub struct Setup {
     pub project: ProjectId,
