@@ -6,11 +6,13 @@
 
 use kolo::clm::blobs::BlobStore;
 use kolo::clm::publish;
+use kolo_core::auth::Role;
 use kolo_core::clm::{FormVersionId, ProjectId, SubmissionFilter};
 use reqwest::StatusCode;
 
 use crate::collect::Collect;
-use crate::common::TestApp;
+use crate::common::{TestApp, location};
+use crate::fixtures::upload;
 use crate::openrosa::{FORM, LOGO, SITES, assert_blobs_consistent, setup, visit};
 
 /// Saves the CLM visit form at `version` as the draft; its version id and the
@@ -235,6 +237,77 @@ async fn wrong_replaced_and_foreign_draft_tokens_are_refused_with_403_in_openros
             .unwrap()
             .is_empty()
     );
+    assert_eq!(published_count(&app).await, 0);
+    app.finish().await;
+}
+
+/// The draft's server URL as the form page shows it.
+fn shown_draft_url(page: &str) -> Option<String> {
+    let start = page.find("id=\"draft-server-url\">")? + "id=\"draft-server-url\">".len();
+    let end = start + page[start..].find('<')?;
+    Some(page[start..end].replace("&#x2f;", "/"))
+}
+
+#[tokio::test]
+async fn the_form_page_shows_managers_the_drafts_collect_url_and_qr_code_and_what_phones_sent() {
+    let app = TestApp::spawn().await;
+    app.user("coordinator", &[Role::Coordinator]).await;
+    app.user("monitor", &[Role::Monitor]).await;
+    let browser = app.signed_in("coordinator").await;
+    let response = browser
+        .post(
+            "/clm/projects",
+            &[("name", "CLM drafts"), ("description", "")],
+        )
+        .await;
+    let project = location(&response)
+        .trim_start_matches("/clm/projects/")
+        .to_owned();
+    let form = FORM.replace("VERSION", "1");
+    let response = upload(
+        &browser,
+        &format!("/clm/projects/{project}/forms"),
+        "file",
+        "clm_visit.md",
+        "text/markdown",
+        form.as_bytes(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page_path = format!("/clm/projects/{project}/forms/clm_visit");
+    let page = browser.text(&page_path).await;
+    let url = shown_draft_url(&page).expect("the draft's URL is shown");
+    assert!(
+        url.starts_with(&app.url("/v1/test/"))
+            && url.ends_with(&format!("/projects/{project}/forms/clm_visit/draft")),
+        "{url}"
+    );
+    let trial = &page[page.find("id=\"draft-trial\"").unwrap()..];
+    assert!(trial.contains("<svg"), "a QR code");
+    assert!(page.contains("id=\"draft-submissions-none\""), "{page}");
+
+    // The phone that scanned it lists the draft and sends a test submission.
+    let collect = Collect::new(&url);
+    assert_eq!(collect.form_list().await.unwrap().len(), 1);
+    let xml = visit("uuid:p1", "1", None, None);
+    assert!(collect.submit(xml.as_bytes(), &[]).await.unwrap().success());
+    let page = browser.text(&page_path).await;
+    let table = &page[page.find("id=\"draft-submissions\"").expect("listed")..];
+    assert!(table.contains("uuid:p1"), "{table}");
+
+    // Only those who manage the form see the credential.
+    let monitor = app.signed_in("monitor").await;
+    let theirs = monitor.text(&page_path).await;
+    assert!(shown_draft_url(&theirs).is_none());
+    assert!(!theirs.contains(url.split('/').nth(5).unwrap()));
+
+    // Published: the section goes, the phone is refused, nothing was counted.
+    let response = browser.post(&format!("{page_path}/publish"), &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = browser.text(&page_path).await;
+    assert!(shown_draft_url(&page).is_none());
+    let refused = collect.form_list().await.unwrap_err();
+    assert!(refused.contains("403"), "{refused}");
     assert_eq!(published_count(&app).await, 0);
     app.finish().await;
 }
