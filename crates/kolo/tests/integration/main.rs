@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod attendance;
 mod audit;
+mod clm_api;
 mod clm_data;
 mod clm_pages;
 #[path = "../support/collect.rs"]
@@ -18,6 +19,7 @@ mod fixtures;
 mod import;
 mod login;
 mod openrosa;
+mod openrosa_draft;
 mod outcomes;
 mod outcomes_forms;
 mod pages;
