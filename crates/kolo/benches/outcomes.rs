@@ -273,7 +273,12 @@ async fn evidence_page(
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let login = client.get(format!("{base}/login")).send().await?.text().await?;
+    let login = client
+        .get(format!("{base}/login"))
+        .send()
+        .await?
+        .text()
+        .await?;
     let csrf = login
         .split("name=\"_csrf\" value=\"")
         .nth(1)
@@ -293,10 +298,20 @@ async fn evidence_page(
     let mut times = Vec::with_capacity(5);
     for _ in 0..5 {
         let started = Instant::now();
-        let response = client.get(format!("{base}/outcomes/evidence")).send().await?;
-        anyhow::ensure!(response.status().is_success(), "evidence page: {}", response.status());
+        let response = client
+            .get(format!("{base}/outcomes/evidence"))
+            .send()
+            .await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "evidence page: {}",
+            response.status()
+        );
         let body = response.text().await?;
-        anyhow::ensure!(body.contains("id=\"evidence\""), "the evidence table is missing");
+        anyhow::ensure!(
+            body.contains("id=\"evidence\""),
+            "the evidence table is missing"
+        );
         times.push(started.elapsed());
     }
     server.shutdown().await;

@@ -295,7 +295,15 @@ mod tests {
         pooled.register_pattern(1, 0b1, 4).expect("valid");
         pooled.register_pattern(1, 0b0, 1).expect("valid");
         // A three-day event, as in `three_day_training`.
-        for days in [&[1, 2, 3][..], &[1, 2, 3], &[1, 2], &[1], &[2, 3], &[], &[1, 2, 3]] {
+        for days in [
+            &[1, 2, 3][..],
+            &[1, 2, 3],
+            &[1, 2],
+            &[1],
+            &[2, 3],
+            &[],
+            &[1, 2, 3],
+        ] {
             pooled.register(days).expect("valid");
         }
         let retention = retention(&pooled, &MinimumN::STANDARD);
@@ -305,9 +313,15 @@ mod tests {
             Some(&Share { count: 7, of: 12 })
         );
         let day = |d: usize| retention.days[d - 1];
-        assert_eq!(day(1).share_of_registered.value(), Some(&Share { count: 9, of: 12 }));
+        assert_eq!(
+            day(1).share_of_registered.value(),
+            Some(&Share { count: 9, of: 12 })
+        );
         // Day 2 exists only at the three-day event: 5 of its 7.
-        assert_eq!(day(2).share_of_registered.value(), Some(&Share { count: 5, of: 7 }));
+        assert_eq!(
+            day(2).share_of_registered.value(),
+            Some(&Share { count: 5, of: 7 })
+        );
         assert_eq!(day(2).left_since_previous_day, 1);
         assert_eq!(day(3).present, 4);
     }

@@ -8,9 +8,8 @@ use kolo_core::StoreError;
 use kolo_core::events::{EventFilter, EventFormat, EventId};
 use kolo_core::outcomes::{
     Answer, AnswerOption, AttendanceCount, EvidenceFacts, FollowUpCount, Instrument,
-    InstrumentKind, NewResponse, OutcomeStore, Question, QuestionKind, RatingCount,
-    ResponseSource, SaveOutcome, ScorePairCount, ShortCode, StagedResults, StoredResponse,
-    Template,
+    InstrumentKind, NewResponse, OutcomeStore, Question, QuestionKind, RatingCount, ResponseSource,
+    SaveOutcome, ScorePairCount, ShortCode, StagedResults, StoredResponse, Template,
 };
 use kolo_core::participants::{Sealed, Uic};
 use kolo_core::time::Timestamp;

@@ -73,7 +73,10 @@ impl ParticipantStore for SqliteStore {
         for registration in registrations {
             insert_registration(&mut tx, registration).await?;
         }
-        let mut events: Vec<&str> = registrations.iter().map(|r| r.event_id.0.as_str()).collect();
+        let mut events: Vec<&str> = registrations
+            .iter()
+            .map(|r| r.event_id.0.as_str())
+            .collect();
         events.sort_unstable();
         events.dedup();
         for event in events {

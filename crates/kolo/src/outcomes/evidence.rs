@@ -16,8 +16,8 @@ use serde::Deserialize;
 use stats::suppression::{Cell, SuppressionRule, suppress_count, suppress_figure, suppress_list};
 use stats::{
     Attendance, Figure, FollowUp, LearningOutcomes, Likert, LikertSummary, MAX_EVENT_DAYS,
-    MinimumN, Recommendation, RecommendationSummary, Retention, Score, ScorePair, Share,
-    follow_up, learning_outcomes, likert_summary, recommendation_summary, retention,
+    MinimumN, Recommendation, RecommendationSummary, Retention, Score, ScorePair, Share, follow_up,
+    learning_outcomes, likert_summary, recommendation_summary, retention,
 };
 
 use super::one_decimal;
@@ -78,8 +78,9 @@ pub fn compare(facts: &EvidenceFacts, minimum: &MinimumN) -> Vec<FormatFigures> 
             let satisfaction = FEEDBACK_ITEMS
                 .iter()
                 .map(|&item| {
-                    let answers: Vec<Likert> =
-                        ratings(facts, format, item).filter_map(|v| Likert::new(v).ok()).collect();
+                    let answers: Vec<Likert> = ratings(facts, format, item)
+                        .filter_map(|v| Likert::new(v).ok())
+                        .collect();
                     (item, likert_summary(&answers, minimum))
                 })
                 .collect();
@@ -146,7 +147,8 @@ fn pooled_retention(attendance: &[&AttendanceCount], minimum: &MinimumN) -> Rete
         // The store summarises events of 1 to 63 days and marks on their own
         // days only, so a pattern is never refused; were one, it is left out
         // rather than miscounted.
-        let _ = pooled.register_pattern(count.event_days as usize, count.days_present, count.people);
+        let _ =
+            pooled.register_pattern(count.event_days as usize, count.days_present, count.people);
     }
     retention(&pooled, minimum)
 }
@@ -375,7 +377,13 @@ fn rows(lang: Lang, figures: &[FormatFigures], hide: bool) -> Vec<(String, Vec<S
         )
     }));
     rows.push(row(t("results-nps"), &|f| {
-        shown(lang, &f.recommendation.net_score, hide, |v| one_decimal(*v), |v| *v)
+        shown(
+            lang,
+            &f.recommendation.net_score,
+            hide,
+            |v| one_decimal(*v),
+            |v| *v,
+        )
     }));
     rows.push(row(t("results-follow-up"), &|f| {
         shown(lang, &f.follow_up.action_rate, hide, pct, |s| s.percent())

@@ -24,8 +24,8 @@ use kolo_core::participants::{
 };
 use kolo_core::time::Timestamp;
 use stats::{
-    Attendance, Likert, MinimumN, Recommendation, Score, ScorePair, follow_up,
-    learning_outcomes, likert_summary, recommendation_summary, retention,
+    Attendance, Likert, MinimumN, Recommendation, Score, ScorePair, follow_up, learning_outcomes,
+    likert_summary, recommendation_summary, retention,
 };
 
 use crate::common::TestApp;
@@ -60,7 +60,14 @@ fn details(n: usize, start: Date) -> EventDetails {
     EventDetails {
         title: format!("Тренінг {n}"),
         type_id: if n % 4 == 3 { "workshop" } else { "training" }.into(),
-        topics: vec![if n % 2 == 0 { "Права" } else { "Здоров'я" }.into()],
+        topics: vec![
+            if n.is_multiple_of(2) {
+                "Права"
+            } else {
+                "Здоров'я"
+            }
+            .into(),
+        ],
         format: EventFormat::ALL[n % 3],
         start,
         end: *days.last().expect("a day"),
@@ -279,9 +286,10 @@ async fn from_raw(
             for instrument in store.instruments(&item.id).await.unwrap() {
                 for r in store.responses(&instrument.id).await.unwrap() {
                     let entry = tests.entry(r.uic.to_string()).or_default();
-                    let score = r.points.zip(r.max_points).and_then(|(p, m)| {
-                        Score::from_points(f64::from(p), f64::from(m)).ok()
-                    });
+                    let score = r
+                        .points
+                        .zip(r.max_points)
+                        .and_then(|(p, m)| Score::from_points(f64::from(p), f64::from(m)).ok());
                     let value = |item: &str| {
                         r.answers
                             .iter()
@@ -293,10 +301,10 @@ async fn from_raw(
                         InstrumentKind::PostTest => entry.1 = score,
                         InstrumentKind::Feedback => {
                             for name in FEEDBACK_ITEMS {
-                                if let Some(v) = value(&format!("likert.{name}")) {
-                                    if let Ok(l) = Likert::new(v.parse().unwrap()) {
-                                        likert.entry(name).or_insert_with(Vec::new).push(l);
-                                    }
+                                if let Some(Ok(l)) = value(&format!("likert.{name}"))
+                                    .map(|v| Likert::new(v.parse().unwrap()))
+                                {
+                                    likert.entry(name).or_insert_with(Vec::new).push(l);
                                 }
                             }
                             if let Some(v) = value("recommend") {
@@ -369,12 +377,18 @@ async fn assert_same(store: &dyn Store, filter: &EventFilter, topic: Option<&str
     let facts = store.evidence_facts(filter, topic).await.unwrap();
     let actual = compare(&facts, &MinimumN::STANDARD);
     for (old, new) in expected.iter().zip(&actual) {
-        let what = format!("{when}, {:?}, filter {filter:?}, topic {topic:?}", old.format);
+        let what = format!(
+            "{when}, {:?}, filter {filter:?}, topic {topic:?}",
+            old.format
+        );
         assert_eq!(old.events, new.events, "events with pairs: {what}");
         assert_eq!(old.outcomes, new.outcomes, "learning outcomes: {what}");
         assert_eq!(old.retention, new.retention, "retention: {what}");
         assert_eq!(old.satisfaction, new.satisfaction, "satisfaction: {what}");
-        assert_eq!(old.recommendation, new.recommendation, "recommendation: {what}");
+        assert_eq!(
+            old.recommendation, new.recommendation,
+            "recommendation: {what}"
+        );
         assert_eq!(old.follow_up, new.follow_up, "follow-up: {what}");
     }
     assert_eq!(expected.len(), actual.len());
@@ -419,12 +433,24 @@ async fn the_evidence_from_summaries_equals_the_evidence_from_every_response() {
         &MinimumN::STANDARD,
     );
     assert!(all.iter().any(|f| f.outcomes.signed_rank.value().is_some()));
-    assert!(all.iter().all(|f| f.outcomes.scores.paired > 0 && f.events > 0));
+    assert!(
+        all.iter()
+            .all(|f| f.outcomes.scores.paired > 0 && f.events > 0)
+    );
     assert!(all.iter().any(|f| f.retention.days.len() == 3
         && f.retention.days[2].share_of_registered.value().is_some()));
-    assert!(all.iter().any(|f| f.satisfaction[0].1.mean.value().is_some()));
-    assert!(all.iter().any(|f| f.recommendation.net_score.value().is_some()));
-    assert!(all.iter().any(|f| f.follow_up.action_rate.value().is_some()));
+    assert!(
+        all.iter()
+            .any(|f| f.satisfaction[0].1.mean.value().is_some())
+    );
+    assert!(
+        all.iter()
+            .any(|f| f.recommendation.net_score.value().is_some())
+    );
+    assert!(
+        all.iter()
+            .any(|f| f.follow_up.action_rate.value().is_some())
+    );
     assert_all_filters(store, "as built").await;
     let (event, details, instruments) = &built.events[4];
 
@@ -450,10 +476,7 @@ async fn the_evidence_from_summaries_equals_the_evidence_from_every_response() {
 
     // A registration is withdrawn, and two records of the same person merge.
     let registrations = store.registrations(event).await.unwrap();
-    store
-        .unregister(event, &registrations[0].id)
-        .await
-        .unwrap();
+    store.unregister(event, &registrations[0].id).await.unwrap();
     let outcome = store
         .merge_participants(
             &built.participants[1],
@@ -525,8 +548,7 @@ async fn the_migration_backfills_the_same_summaries_the_writes_keep() {
                     .unwrap();
             }
             for (query, rows) in SNAPSHOT.iter().zip(kept) {
-                let again: Vec<String> =
-                    sqlx::query_scalar(*query).fetch_all(&pool).await.unwrap();
+                let again: Vec<String> = sqlx::query_scalar(*query).fetch_all(&pool).await.unwrap();
                 assert_eq!(again, rows, "{query}");
             }
         }};
@@ -575,16 +597,20 @@ async fn the_page_shows_each_item_and_each_day_and_hides_small_counts_from_viewe
     build(&*app.store).await;
     let coordinator = app.signed_in("olena").await;
     let page = coordinator.text("/outcomes/evidence").await;
-    for label in ["Зміст (1-5)", "Тренер (1-5)", "Корисність (1-5)", "Місце проведення (1-5)"] {
+    for label in [
+        "Зміст (1-5)",
+        "Тренер (1-5)",
+        "Корисність (1-5)",
+        "Місце проведення (1-5)",
+    ] {
         assert_eq!(cells_of(&page, label).len(), 1, "{label}: {page}");
     }
     assert_eq!(cells_of(&page, "Присутні в день 3").len(), 1, "{page}");
     let spread = cells_of(&page, "відповіді 1 / 2 / 3 / 4 / 5");
     assert_eq!(spread.len(), 4);
     // The coordinator sees every count, small ones too.
-    let counts = |cell: &str| -> Vec<Option<usize>> {
-        cell.split(" / ").map(|c| c.parse().ok()).collect()
-    };
+    let counts =
+        |cell: &str| -> Vec<Option<usize>> { cell.split(" / ").map(|c| c.parse().ok()).collect() };
     assert!(
         spread
             .iter()
