@@ -5,16 +5,18 @@ use async_trait::async_trait;
 use kolo_core::StoreError;
 use kolo_core::auth::UserId;
 use kolo_core::clm::{
-    AppUser, AppUserId, BlobRef, ClmStore, Form, FormAttachment, FormId, FormState, FormVersion,
-    FormVersionId, NewAppUser, NewFormDraft, NewSubmission, NewSubmissionFile, Project, ProjectId,
-    ProjectRole, ProjectStaff, ReviewEntry, ReviewState, SubmissionAttachment, SubmissionDetail,
-    SubmissionFilter, SubmissionId, SubmissionSummary, SubmissionVersion, SubmissionVersionId,
-    SubmitOutcome, VersionState,
+    AppUser, AppUserId, BlobRef, ClmStore, DraftSubmission, DraftTarget, Form, FormAttachment,
+    FormId, FormState, FormVersion, FormVersionId, NewAppUser, NewFormDraft, NewSubmission,
+    NewSubmissionFile, PendingSortValues, Project, ProjectId, ProjectRole, ProjectStaff,
+    ReviewEntry, ReviewState, SortColumn, SortValue, SubmissionAttachment, SubmissionDetail,
+    SubmissionFilter, SubmissionId, SubmissionSort, SubmissionSummary, SubmissionVersion,
+    SubmissionVersionId, SubmitOutcome, VersionState,
 };
 use kolo_core::time::Timestamp;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
+use crate::clm_drafts::{self, discard_draft_submissions};
 use crate::rows::{corrupt, get};
 use crate::{SqliteStore, db_error};
 
@@ -89,7 +91,7 @@ fn app_user_from_row(row: &SqliteRow) -> Result<AppUser, StoreError> {
     })
 }
 
-const SUMMARY_SELECT: &str = "SELECT s.id, s.form_id, s.review_state, s.created_at, s.updated_at, \
+const SUMMARY_SELECT: &str = "SELECT s.id, s.form_id, s.review_state, s.created_at, s.updated_at, s.device_id, \
      v.id AS version_id, v.instance_id, v.form_version, v.instance_name, v.app_user_id, v.encrypted, \
      (SELECT COUNT(*) FROM clm_submission_versions e WHERE e.submission_id = s.id) AS versions, \
      (SELECT COUNT(*) FROM clm_submission_files f WHERE f.version_id = v.id AND f.blob_sha256 IS NOT NULL) AS files_present, \
@@ -117,7 +119,85 @@ fn summary_from_row(row: &SqliteRow) -> Result<SubmissionSummary, StoreError> {
         files_present: count("files_present")?,
         files_expected: count("files_expected")?,
         current_version_id: SubmissionVersionId(get(row, "version_id")?),
+        device_id: get(row, "device_id")?,
     })
+}
+
+/// What a sort joins to the summary's tables: the sort value of the field,
+/// or the app user for its name.
+fn push_sort_join(query: &mut QueryBuilder<Sqlite>, sort: &SubmissionSort) {
+    match &sort.column {
+        SortColumn::Field(path) => {
+            query
+                .push(
+                    " LEFT JOIN clm_submission_sort_values sv ON sv.submission_id = s.id \
+                     AND sv.field = ",
+                )
+                .push_bind(path.clone());
+        }
+        SortColumn::AppUser => {
+            query.push(" LEFT JOIN clm_app_users au ON au.id = v.app_user_id");
+        }
+        SortColumn::Received | SortColumn::ReviewState => {}
+    }
+}
+
+/// The ORDER BY of a sort: its column, blanks last either way, then the
+/// date, newest first, and the id, so that pages never overlap.
+fn push_sort_order(query: &mut QueryBuilder<Sqlite>, sort: &SubmissionSort) {
+    let dir = if sort.descending { "DESC" } else { "ASC" };
+    let keys = match &sort.column {
+        SortColumn::Received => {
+            query.push(format!(" ORDER BY s.created_at {dir}, s.id {dir}"));
+            return;
+        }
+        SortColumn::AppUser => format!("au.display_name {dir} NULLS LAST"),
+        SortColumn::ReviewState => format!(
+            "CASE s.review_state WHEN 'received' THEN 0 WHEN 'has_issues' THEN 1 \
+             WHEN 'approved' THEN 2 ELSE 3 END {dir}"
+        ),
+        SortColumn::Field(_) => {
+            format!("sv.value_num {dir} NULLS LAST, sv.value_text {dir} NULLS LAST")
+        }
+    };
+    query.push(format!(" ORDER BY {keys}, s.created_at DESC, s.id DESC"));
+}
+
+/// Replaces a submission's sort values with those of its new current version,
+/// or, without them, marks them as still to be read.
+async fn write_sort_values(
+    tx: &mut Conn,
+    submission: &SubmissionId,
+    form: &FormId,
+    values: Option<&[SortValue]>,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM clm_submission_sort_values WHERE submission_id = ?1")
+        .bind(&submission.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    // SQLite takes at most 32,766 parameters per statement: 4 per row.
+    for chunk in values.unwrap_or_default().chunks(1000) {
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO clm_submission_sort_values \
+             (submission_id, form_id, field, value_num, value_text) ",
+        );
+        query.push_values(chunk, |mut row, value| {
+            row.push_bind(submission.0.clone())
+                .push_bind(form.0.clone())
+                .push_bind(value.field.clone())
+                .push_bind(value.number)
+                .push_bind(value.text.clone());
+        });
+        query.build().execute(&mut *tx).await.map_err(db_error)?;
+    }
+    sqlx::query("UPDATE clm_submissions SET sort_values_ready = ?2 WHERE id = ?1")
+        .bind(&submission.0)
+        .bind(values.is_some())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    Ok(())
 }
 
 fn push_filter(query: &mut QueryBuilder<Sqlite>, filter: &SubmissionFilter) {
@@ -167,7 +247,11 @@ fn push_filter(query: &mut QueryBuilder<Sqlite>, filter: &SubmissionFilter) {
     }
 }
 
-async fn insert_blob(tx: &mut Conn, blob: &BlobRef, now: Timestamp) -> Result<(), StoreError> {
+pub(crate) async fn insert_blob(
+    tx: &mut Conn,
+    blob: &BlobRef,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO clm_blobs (sha256, size, md5, created_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (sha256) DO NOTHING",
@@ -228,10 +312,11 @@ async fn add_files(
     Ok(added)
 }
 
-async fn forget_unnamed_blob(tx: &mut Conn, sha256: &str) -> Result<(), StoreError> {
+pub(crate) async fn forget_unnamed_blob(tx: &mut Conn, sha256: &str) -> Result<(), StoreError> {
     sqlx::query(
         "DELETE FROM clm_blobs WHERE sha256 = ?1 \
          AND NOT EXISTS (SELECT 1 FROM clm_submission_files WHERE blob_sha256 = ?1) \
+         AND NOT EXISTS (SELECT 1 FROM clm_draft_submission_files WHERE blob_sha256 = ?1) \
          AND NOT EXISTS (SELECT 1 FROM clm_form_attachments WHERE blob_sha256 = ?1) \
          AND NOT EXISTS (SELECT 1 FROM clm_form_versions WHERE source_sha256 = ?1)",
     )
@@ -413,19 +498,34 @@ async fn submit_in(tx: &mut Conn, submission: &NewSubmission) -> Result<SubmitOu
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
+        write_sort_values(
+            tx,
+            &submission_id,
+            &submission.form_id,
+            submission.sort_values.as_deref(),
+        )
+        .await?;
         SubmitOutcome::Edited(submission_id)
     } else {
         sqlx::query(
-            "INSERT INTO clm_submissions (id, form_id, review_state, created_at, updated_at) \
-                 VALUES (?1, ?2, 'received', ?3, ?3)",
+            "INSERT INTO clm_submissions (id, form_id, review_state, created_at, updated_at, device_id) \
+                 VALUES (?1, ?2, 'received', ?3, ?3, ?4)",
         )
         .bind(&submission.submission_id.0)
         .bind(&submission.form_id.0)
         .bind(now.seconds())
+        .bind(&submission.device_id)
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
         insert_version(tx, submission, &submission.submission_id, 1).await?;
+        write_sort_values(
+            tx,
+            &submission.submission_id,
+            &submission.form_id,
+            submission.sort_values.as_deref(),
+        )
+        .await?;
         SubmitOutcome::Created(submission.submission_id.clone())
     };
     add_files(
@@ -560,6 +660,16 @@ impl ClmStore for SqliteStore {
                 draft.form_id.clone()
             }
         };
+        let replaced: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM clm_form_versions WHERE form_id = ?1 AND state = 'draft'",
+        )
+        .bind(&form_id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if let Some(replaced) = replaced {
+            discard_draft_submissions(&mut tx, &replaced).await?;
+        }
         sqlx::query(
             "DELETE FROM clm_form_attachments WHERE version_id IN \
              (SELECT id FROM clm_form_versions WHERE form_id = ?1 AND state = 'draft')",
@@ -578,8 +688,8 @@ impl ClmStore for SqliteStore {
         }
         sqlx::query(
             "INSERT INTO clm_form_versions (id, form_id, version, title, xml, xml_md5, root_name, public_key, \
-             binary_fields, source_sha256, state, created_by, created_at, published_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'draft', ?11, ?12, NULL)",
+             binary_fields, source_sha256, state, created_by, created_at, published_at, draft_token) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'draft', ?11, ?12, NULL, ?13)",
         )
         .bind(&draft.version_id.0)
         .bind(&form_id.0)
@@ -593,6 +703,7 @@ impl ClmStore for SqliteStore {
         .bind(draft.source.as_ref().map(|s| s.sha256.clone()))
         .bind(draft.created_by.as_ref().map(|u| u.0.clone()))
         .bind(draft.now.seconds())
+        .bind(&draft.draft_token)
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -648,13 +759,15 @@ impl ClmStore for SqliteStore {
             .await
             .map_err(db_error)?;
         sqlx::query(
-            "UPDATE clm_form_versions SET state = 'current', published_at = ?2 WHERE id = ?1",
+            "UPDATE clm_form_versions SET state = 'current', published_at = ?2, draft_token = NULL \
+             WHERE id = ?1",
         )
         .bind(&draft_id)
         .bind(now.seconds())
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        discard_draft_submissions(&mut tx, &draft_id).await?;
         let sql = format!("SELECT {VERSION_COLUMNS} FROM clm_form_versions WHERE id = ?1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(&draft_id)
@@ -664,6 +777,30 @@ impl ClmStore for SqliteStore {
         let published = version_from_row(&row)?;
         tx.commit().await.map_err(db_error)?;
         Ok(published)
+    }
+
+    async fn set_draft_version(
+        &self,
+        version: &FormVersionId,
+        version_string: &str,
+        xml: &str,
+        xml_md5: &str,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE clm_form_versions SET version = ?2, xml = ?3, xml_md5 = ?4 \
+             WHERE id = ?1 AND state = 'draft'",
+        )
+        .bind(&version.0)
+        .bind(version_string)
+        .bind(xml)
+        .bind(xml_md5)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("draft"));
+        }
+        Ok(())
     }
 
     async fn set_form_state(&self, form: &FormId, state: FormState) -> Result<(), StoreError> {
@@ -802,6 +939,40 @@ impl ClmStore for SqliteStore {
         tx.commit().await.map_err(db_error)
     }
 
+    async fn draft_token(&self, version: &FormVersionId) -> Result<Option<String>, StoreError> {
+        clm_drafts::draft_token(&self.pool, version).await
+    }
+
+    async fn draft_by_token(&self, token: &str) -> Result<Option<DraftTarget>, StoreError> {
+        clm_drafts::draft_by_token(&self.pool, token).await
+    }
+
+    async fn submit_draft(&self, submission: &NewSubmission) -> Result<SubmitOutcome, StoreError> {
+        let mut tx = self.write_transaction().await?;
+        let outcome = clm_drafts::submit_draft(&mut tx, submission).await?;
+        if matches!(
+            outcome,
+            SubmitOutcome::Created(_) | SubmitOutcome::Repeated { .. }
+        ) {
+            tx.commit().await.map_err(db_error)?;
+        }
+        Ok(outcome)
+    }
+
+    async fn draft_submissions(
+        &self,
+        version: &FormVersionId,
+    ) -> Result<Vec<DraftSubmission>, StoreError> {
+        clm_drafts::draft_submissions(&self.pool, version).await
+    }
+
+    async fn draft_submission_blobs(
+        &self,
+        version: &FormVersionId,
+    ) -> Result<Vec<String>, StoreError> {
+        clm_drafts::draft_submission_blobs(&self.pool, version).await
+    }
+
     async fn create_app_user(&self, app_user: &NewAppUser) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO clm_app_users (id, project_id, display_name, user_id, token_hash, created_by, created_at) \
@@ -880,13 +1051,24 @@ impl ClmStore for SqliteStore {
         filter: &SubmissionFilter,
     ) -> Result<Vec<SubmissionSummary>, StoreError> {
         let mut query = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
-        push_filter(&mut query, filter);
-        query
-            .push(if filter.oldest_first {
-                " ORDER BY s.created_at, s.id LIMIT "
+        if let Some(sort) = &filter.sort {
+            push_sort_join(&mut query, sort);
+            let unkeyed = SubmissionFilter {
+                after: None,
+                ..filter.clone()
+            };
+            push_filter(&mut query, &unkeyed);
+            push_sort_order(&mut query, sort);
+        } else {
+            push_filter(&mut query, filter);
+            query.push(if filter.oldest_first {
+                " ORDER BY s.created_at, s.id"
             } else {
-                " ORDER BY s.created_at DESC, s.id DESC LIMIT "
-            })
+                " ORDER BY s.created_at DESC, s.id DESC"
+            });
+        }
+        query
+            .push(" LIMIT ")
             .push_bind(i64::from(filter.limit.max(1)))
             .push(" OFFSET ")
             .push_bind(i64::from(filter.offset));
@@ -1032,6 +1214,59 @@ impl ClmStore for SqliteStore {
             .collect()
     }
 
+    async fn sort_values_pending(
+        &self,
+        form: &FormId,
+        limit: u32,
+    ) -> Result<Vec<PendingSortValues>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.id, v.id AS version_id, v.form_version_id, v.encrypted FROM clm_submissions s \
+             JOIN clm_submission_versions v ON v.submission_id = s.id AND v.is_current \
+             WHERE s.form_id = ?1 AND NOT s.sort_values_ready ORDER BY s.id LIMIT ?2",
+        )
+        .bind(&form.0)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|row| {
+                Ok(PendingSortValues {
+                    submission_id: SubmissionId(get(row, "id")?),
+                    version_id: SubmissionVersionId(get(row, "version_id")?),
+                    form_version_id: FormVersionId(get(row, "form_version_id")?),
+                    encrypted: get(row, "encrypted")?,
+                    values: Vec::new(),
+                })
+            })
+            .collect()
+    }
+
+    async fn set_sort_values(&self, values: &[PendingSortValues]) -> Result<(), StoreError> {
+        let mut tx = self.write_transaction().await?;
+        for pending in values {
+            let form: Option<String> = sqlx::query_scalar(
+                "SELECT form_id FROM clm_submission_versions WHERE id = ?1 AND submission_id = ?2 \
+                 AND is_current",
+            )
+            .bind(&pending.version_id.0)
+            .bind(&pending.submission_id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if let Some(form) = form {
+                write_sort_values(
+                    &mut tx,
+                    &pending.submission_id,
+                    &FormId(form),
+                    Some(&pending.values),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
     async fn review_submission(
         &self,
         id: &SubmissionId,
@@ -1073,6 +1308,7 @@ impl ClmStore for SqliteStore {
         let found: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM clm_blobs WHERE sha256 = ?1 AND (\
              EXISTS (SELECT 1 FROM clm_submission_files WHERE blob_sha256 = ?1) OR \
+             EXISTS (SELECT 1 FROM clm_draft_submission_files WHERE blob_sha256 = ?1) OR \
              EXISTS (SELECT 1 FROM clm_form_attachments WHERE blob_sha256 = ?1) OR \
              EXISTS (SELECT 1 FROM clm_form_versions WHERE source_sha256 = ?1))",
         )

@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod clm;
+mod clm_drafts;
 mod encrypted;
 mod erasure;
 mod events;

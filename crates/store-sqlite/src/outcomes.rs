@@ -184,6 +184,24 @@ impl OutcomeStore for SqliteStore {
         tx.commit().await.map_err(db_error)
     }
 
+    async fn delete_template(&self, id: &str) -> Result<(), StoreError> {
+        let mut tx = self.write_transaction().await?;
+        sqlx::query("DELETE FROM outcome_template_questions WHERE template_id = ?1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let done = sqlx::query("DELETE FROM outcome_templates WHERE id = ?1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("template"));
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
     async fn create_instruments(&self, instruments: &[Instrument]) -> Result<(), StoreError> {
         let mut tx = self.write_transaction().await?;
         for instrument in instruments {

@@ -8,6 +8,7 @@
 
 mod access;
 mod app_user;
+mod draft;
 mod form;
 mod ids;
 mod project;
@@ -17,16 +18,20 @@ mod xform;
 
 pub use access::{ProjectAccess, project_access};
 pub use app_user::{AppUser, NewAppUser};
+pub use draft::{DraftSubmission, DraftTarget, is_client_audit};
 pub use form::{
     Form, FormAttachment, FormState, FormVersion, NewFormDraft, VersionState, check_file_name,
     check_xml_form_id,
 };
 pub use ids::{AppUserId, FormId, FormVersionId, ProjectId, SubmissionId, SubmissionVersionId};
 pub use project::{Project, ProjectRole, ProjectStaff};
-pub use store::ClmStore;
+pub use store::{ClmStore, PendingSortValues};
 pub use submission::{
-    BlobRef, MAX_INSTANCE_ID_CHARS, NewSubmission, NewSubmissionFile, ReviewEntry, ReviewState,
-    SubmissionAttachment, SubmissionDetail, SubmissionFilter, SubmissionMeta, SubmissionProblem,
-    SubmissionSummary, SubmissionVersion, SubmitOutcome, expected_files, parse_submission,
+    BlobRef, MAX_DEVICE_ID_CHARS, MAX_INSTANCE_ID_CHARS, NewSubmission, NewSubmissionFile,
+    ReviewEntry, ReviewState, SortColumn, SortValue, SubmissionAttachment, SubmissionDetail,
+    SubmissionFilter, SubmissionMeta, SubmissionProblem, SubmissionSort, SubmissionSummary,
+    SubmissionVersion, SubmitOutcome, check_device_id, expected_files, parse_submission,
 };
-pub use xform::{FormDefinition, XFormProblem, inspect_xform, parse_xml};
+pub use xform::{
+    FormDefinition, XFormProblem, check_version, inspect_xform, parse_xml, with_version,
+};

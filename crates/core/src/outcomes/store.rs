@@ -103,6 +103,10 @@ pub trait OutcomeStore: Send + Sync {
     async fn templates(&self) -> Result<Vec<Template>, StoreError>;
     /// Adds or replaces a template, in one transaction.
     async fn save_template(&self, template: &Template) -> Result<(), StoreError>;
+    /// Deletes a template; `NotFound("template")` when there is none.
+    /// Instruments set up from it keep their questions: they never refer
+    /// to their template.
+    async fn delete_template(&self, id: &str) -> Result<(), StoreError>;
     /// Creates instruments in one transaction: all or none.
     /// `Conflict("instrument")` when the event already has one of a kind,
     /// `Conflict("code")` when a code is taken (the caller draws another).

@@ -253,6 +253,9 @@ fn new_submission(
         expected_files: Vec::new(),
         files: Vec::new(),
         received_at,
+        device_id: None,
+        // Read before the table is first sorted by a field.
+        sort_values: None,
     })
 }
 
@@ -300,7 +303,7 @@ pub async fn create(
         ),
         other => anyhow::anyhow!("the demo survey: {other}"),
     })?;
-    let version = publish::publish(store, &draft.form_id).await?;
+    let version = publish::publish(store, &blobs, &draft.form_id).await?;
 
     let mut devices = Vec::new();
     for (login, name, oblast, point) in MONITORS {

@@ -19,12 +19,11 @@ use kolo_core::outcomes::{
     QuestionKind, ResponseSource, SaveOutcome, ShortCode, SubmissionProblem, check_for,
     likert_field, question_field,
 };
-use kolo_core::participants::{Sealed, Sex, Uic, UicAnswers};
+use kolo_core::participants::{Sex, Uic, UicAnswers};
 use kolo_core::time::Timestamp;
 use serde::Deserialize;
-use vault::FieldContext;
 
-use super::{ANSWER_PATH, questions_of};
+use super::{ANSWER_PATH, questions_of, seal_comment};
 use crate::app::AppState;
 use crate::events::{Choice, today};
 use crate::web::forms::FieldErrors;
@@ -530,16 +529,7 @@ async fn submit(
         }
     };
     let id = new_id();
-    let comment = match &scored.comment {
-        Some(text) => {
-            let cipher = app.vault.cipher().map_err(|_| AppError::Locked)?;
-            Some(Sealed(cipher.encrypt_str(
-                text,
-                &FieldContext::new("outcome_responses", "comment", &id),
-            )))
-        }
-        None => None,
-    };
+    let comment = seal_comment(&app, &id, scored.comment.as_deref())?;
     let response = NewResponse {
         id,
         instrument_id: instrument.id.clone(),

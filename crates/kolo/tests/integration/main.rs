@@ -5,6 +5,8 @@ mod accounts;
 mod api;
 mod attendance;
 mod audit;
+mod clm_api;
+mod clm_data;
 mod clm_pages;
 #[path = "../support/collect.rs"]
 mod collect;
@@ -17,7 +19,9 @@ mod fixtures;
 mod import;
 mod login;
 mod openrosa;
+mod openrosa_draft;
 mod outcomes;
+mod outcomes_forms;
 mod pages;
 mod participants;
 mod permissions;

@@ -48,7 +48,7 @@ async fn question(browser: &Browser, fields: &[(&str, &str)]) -> String {
 
 /// Three questions (one choice, several choices, true/false) in a template,
 /// and an event held from today to tomorrow with its instruments set up.
-async fn event_with_tests(
+pub(crate) async fn event_with_tests(
     app: &TestApp,
     browser: &Browser,
     extra: &[(&str, &str)],
@@ -141,7 +141,7 @@ async fn event_with_tests(
     (event, instruments)
 }
 
-fn code_of(instruments: &[Instrument], kind: InstrumentKind) -> String {
+pub(crate) fn code_of(instruments: &[Instrument], kind: InstrumentKind) -> String {
     instruments
         .iter()
         .find(|i| i.kind == kind)

@@ -5,12 +5,13 @@
 //! Kolo announces. Nothing is acknowledged before the database transaction
 //! has committed and the files it names are in their final place.
 
-use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use kolo_core::StoreError;
 use kolo_core::clm::{
     NewSubmission, NewSubmissionFile, SubmissionId, SubmissionProblem, SubmissionVersionId,
-    SubmitOutcome, check_file_name, expected_files, parse_submission,
+    SubmitOutcome, check_device_id, check_file_name, expected_files, parse_submission,
 };
 use kolo_core::ids::hex;
 use kolo_core::lang::Lang;
@@ -18,9 +19,10 @@ use kolo_core::time::Timestamp;
 use sha2::{Digest, Sha256};
 
 use super::xml::{self, ACCEPT_CONTENT_LENGTH};
-use super::{Device, error, internal};
+use super::{Device, Sender, error, internal};
 use crate::app::AppState;
 use crate::clm::blobs::{BlobError, StagedBlob};
+use crate::clm::sort_values;
 use crate::web::i18n;
 
 /// The submission XML itself is parsed in memory: at most 10 MB.
@@ -52,9 +54,41 @@ impl From<Response> for Refusal {
     }
 }
 
+/// The query string of a submission POST.
+#[derive(serde::Deserialize)]
+struct SubmissionQuery {
+    /// The device's identity as Collect sends it (`collect:…`); kept with the
+    /// submission and exported, never written to the log.
+    #[serde(rename = "deviceID", default)]
+    device_id: Option<String>,
+}
+
+/// The `deviceID` of the query string (blank is none), or the refusal.
+fn device_id_of(uri: &Uri, lang: Lang) -> Result<Option<String>, Response> {
+    let bad = |detail: &str| {
+        error(
+            StatusCode::BAD_REQUEST,
+            lang,
+            "openrosa-device-id-bad",
+            &[("detail", detail.to_owned())],
+        )
+    };
+    let Query(query) = Query::<SubmissionQuery>::try_from_uri(uri)
+        .map_err(|_| bad("the query string cannot be read"))?;
+    let device_id = query.device_id.filter(|id| !id.trim().is_empty());
+    if let Some(id) = &device_id {
+        check_device_id(id).map_err(bad)?;
+    }
+    Ok(device_id)
+}
+
 /// `POST …/submission`.
 pub async fn receive(State(app): State<AppState>, device: Device, request: Request) -> Response {
     let lang = device.lang;
+    let device_id = match device_id_of(request.uri(), lang) {
+        Ok(id) => id,
+        Err(refusal) => return refusal,
+    };
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -90,7 +124,7 @@ pub async fn receive(State(app): State<AppState>, device: Device, request: Reque
         discard(&app, files).await;
         return error(StatusCode::BAD_REQUEST, lang, "openrosa-no-xml-part", &[]);
     };
-    match store_submission(&app, &device, xml, &files).await {
+    match store_submission(&app, &device, device_id, xml, &files).await {
         Ok(response) => {
             let staged = files.into_iter().map(|(_, _, blob)| blob).collect();
             // The rows are committed: move the files they name to their place
@@ -243,6 +277,7 @@ fn multipart_error(lang: Lang, detail: &str) -> Refusal {
 async fn store_submission(
     app: &AppState,
     device: &Device,
+    device_id: Option<String>,
     xml: Vec<u8>,
     files: &[(String, String, StagedBlob)],
 ) -> Result<Response, Response> {
@@ -271,43 +306,59 @@ async fn store_submission(
         error(StatusCode::BAD_REQUEST, lang, id, &args)
     })?;
     let form_args = [("form", meta.xml_form_id.clone())];
+    let unknown_form = || {
+        error(
+            StatusCode::NOT_FOUND,
+            lang,
+            "openrosa-form-unknown",
+            &form_args,
+        )
+    };
+    if device
+        .draft()
+        .is_some_and(|d| d.xml_form_id != meta.xml_form_id)
+    {
+        // A draft's token takes submissions to that draft only.
+        return Err(unknown_form());
+    }
     let form = app
         .store
-        .form(&device.app_user.project_id, &meta.xml_form_id)
+        .form(&device.project_id, &meta.xml_form_id)
         .await
         .map_err(|e| internal(lang, "reading a form", e))?
-        .ok_or_else(|| {
-            error(
-                StatusCode::NOT_FOUND,
-                lang,
-                "openrosa-form-unknown",
-                &form_args,
-            )
-        })?;
-    if !form.state.accepts_submissions() {
-        return Err(error(
-            StatusCode::FORBIDDEN,
+        .ok_or_else(unknown_form)?;
+    let version = match device.draft() {
+        // A draft is tried whatever the published form's state.
+        Some(target) => form
+            .draft
+            .clone()
+            .filter(|d| d.id == target.version_id && d.version == meta.version),
+        None => {
+            if !form.state.accepts_submissions() {
+                return Err(error(
+                    StatusCode::FORBIDDEN,
+                    lang,
+                    "openrosa-form-closed",
+                    &form_args,
+                ));
+            }
+            app.store
+                .published_version(&form.id, &meta.version)
+                .await
+                .map_err(|e| internal(lang, "reading a form version", e))?
+        }
+    };
+    let version = version.ok_or_else(|| {
+        error(
+            StatusCode::NOT_FOUND,
             lang,
-            "openrosa-form-closed",
-            &form_args,
-        ));
-    }
-    let version = app
-        .store
-        .published_version(&form.id, &meta.version)
-        .await
-        .map_err(|e| internal(lang, "reading a form version", e))?
-        .ok_or_else(|| {
-            error(
-                StatusCode::NOT_FOUND,
-                lang,
-                "openrosa-version-unknown",
-                &[
-                    ("form", meta.xml_form_id.clone()),
-                    ("version", meta.version.clone()),
-                ],
-            )
-        })?;
+            "openrosa-version-unknown",
+            &[
+                ("form", meta.xml_form_id.clone()),
+                ("version", meta.version.clone()),
+            ],
+        )
+    })?;
     if version.public_key.is_some() && !meta.encrypted {
         return Err(error(
             StatusCode::BAD_REQUEST,
@@ -329,13 +380,17 @@ async fn store_submission(
     }
     let expected = expected_files(text, &version.binary_fields, meta.encrypted);
     let instance = meta.instance_id.clone();
+    let sort_values = sort_values::for_new(app, &version.id, meta.encrypted, &xml).await;
     let submission = NewSubmission {
         submission_id: SubmissionId::new(),
         version_id: SubmissionVersionId::new(),
         form_id: form.id.clone(),
         form_version_id: version.id.clone(),
         form_version: version.version.clone(),
-        app_user_id: Some(device.app_user.id.clone()),
+        app_user_id: match &device.sender {
+            Sender::AppUser(app_user) => Some(app_user.id.clone()),
+            Sender::Draft(_) => None,
+        },
         xml_sha256: hex(&Sha256::digest(&xml)),
         meta,
         expected_files: expected,
@@ -349,12 +404,30 @@ async fn store_submission(
             .collect(),
         xml,
         received_at: Timestamp::now(),
+        device_id,
+        sort_values,
     };
-    let outcome = app
-        .store
-        .submit(&submission)
-        .await
-        .map_err(|e| internal(lang, "storing a submission", e))?;
+    let stored = match device.sender {
+        Sender::AppUser(_) => app.store.submit(&submission).await,
+        // Apart from the form's submissions, never in its table or exports.
+        Sender::Draft(_) => app.store.submit_draft(&submission).await,
+    };
+    let outcome = match stored {
+        Ok(outcome) => outcome,
+        // The draft was published or replaced since it was looked up.
+        Err(StoreError::NotFound(_)) => {
+            return Err(error(
+                StatusCode::NOT_FOUND,
+                lang,
+                "openrosa-version-unknown",
+                &[
+                    ("form", submission.meta.xml_form_id.clone()),
+                    ("version", submission.meta.version.clone()),
+                ],
+            ));
+        }
+        Err(e) => return Err(internal(lang, "storing a submission", e)),
+    };
     let instance_args = [("instance", instance)];
     match outcome {
         SubmitOutcome::Created(_) | SubmitOutcome::Edited(_) => {
