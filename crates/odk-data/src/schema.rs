@@ -566,7 +566,10 @@ impl FormSchema {
     /// is placed after the last field under the same parent, so a removed top-level question
     /// comes after the current ones. A field whose parent is a plain value here (a question
     /// that became a group's name, or the reverse) is left out: one path cannot be both.
-    pub fn with_fields_of<'a>(&self, older: impl IntoIterator<Item = &'a FormSchema>) -> FormSchema {
+    pub fn with_fields_of<'a>(
+        &self,
+        older: impl IntoIterator<Item = &'a FormSchema>,
+    ) -> FormSchema {
         let mut merged = self.clone();
         for version in older {
             // Document order: a removed group comes before its own fields.

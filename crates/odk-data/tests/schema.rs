@@ -140,11 +140,24 @@ fn versioned(version: &str, fields: &str) -> String {
 
 #[test]
 fn older_versions_add_their_removed_fields_after_the_current_ones() {
-    let v1 = FormSchema::from_xform(&versioned("1", "<age/><gone/><g><kept/><old_in_group/></g>")).unwrap();
-    let v2 = FormSchema::from_xform(&versioned("2", "<age/><g><kept/></g><added/><was_group><x/></was_group>")).unwrap();
-    let v3 = FormSchema::from_xform(&versioned("3", "<g><kept/></g><added/><was_group/><age/>")).unwrap();
+    let v1 = FormSchema::from_xform(&versioned(
+        "1",
+        "<age/><gone/><g><kept/><old_in_group/></g>",
+    ))
+    .unwrap();
+    let v2 = FormSchema::from_xform(&versioned(
+        "2",
+        "<age/><g><kept/></g><added/><was_group><x/></was_group>",
+    ))
+    .unwrap();
+    let v3 = FormSchema::from_xform(&versioned("3", "<g><kept/></g><added/><was_group/><age/>"))
+        .unwrap();
     let merged = v3.with_fields_of([&v2, &v1]);
-    let paths: Vec<&str> = merged.walk().skip(1).map(|(id, _)| merged.field(id).path.as_str()).collect();
+    let paths: Vec<&str> = merged
+        .walk()
+        .skip(1)
+        .map(|(id, _)| merged.field(id).path.as_str())
+        .collect();
     assert_eq!(
         paths,
         [
@@ -162,9 +175,29 @@ fn older_versions_add_their_removed_fields_after_the_current_ones() {
     // Fields stay in document order, and the tables follow the new tree.
     let ids: Vec<usize> = merged.walk().map(|(id, _)| id).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
-    let main: Vec<&str> = merged.tables[0].values.iter().map(|id| merged.field(*id).name.as_str()).collect();
-    assert_eq!(main, ["kept", "old_in_group", "added", "was_group", "age", "instanceID", "gone"]);
-    assert_eq!(merged.field(merged.by_path("/d/g/old_in_group").unwrap()).data_type, DataType::Int);
+    let main: Vec<&str> = merged.tables[0]
+        .values
+        .iter()
+        .map(|id| merged.field(*id).name.as_str())
+        .collect();
+    assert_eq!(
+        main,
+        [
+            "kept",
+            "old_in_group",
+            "added",
+            "was_group",
+            "age",
+            "instanceID",
+            "gone"
+        ]
+    );
+    assert_eq!(
+        merged
+            .field(merged.by_path("/d/g/old_in_group").unwrap())
+            .data_type,
+        DataType::Int
+    );
     // The current version alone is unchanged.
     assert!(v3.by_path("/d/gone").is_none());
 }

@@ -155,9 +155,9 @@ fn push_sort_order(query: &mut QueryBuilder<Postgres>, sort: &SubmissionSort) {
             "CASE s.review_state WHEN 'received' THEN 0 WHEN 'has_issues' THEN 1 \
              WHEN 'approved' THEN 2 ELSE 3 END {dir}"
         ),
-        SortColumn::Field(_) => format!(
-            "sv.value_num {dir} NULLS LAST, sv.value_text COLLATE \"C\" {dir} NULLS LAST"
-        ),
+        SortColumn::Field(_) => {
+            format!("sv.value_num {dir} NULLS LAST, sv.value_text COLLATE \"C\" {dir} NULLS LAST")
+        }
     };
     query.push(format!(
         " ORDER BY {keys}, s.created_at DESC, s.id COLLATE \"C\" DESC"
@@ -191,11 +191,7 @@ async fn write_sort_values(
                 .push_bind(value.number)
                 .push_bind(value.text.clone());
         });
-        query
-            .build()
-            .execute(&mut **tx)
-            .await
-            .map_err(db_error)?;
+        query.build().execute(&mut **tx).await.map_err(db_error)?;
     }
     sqlx::query("UPDATE clm_submissions SET sort_values_ready = $2 WHERE id = $1")
         .bind(&submission.0)
@@ -1179,13 +1175,12 @@ impl ClmStore for PostgresStore {
             // Holding the submission's row first orders this after an edit
             // being stored (which updates the row), so values of a version
             // replaced meanwhile are never marked ready.
-            let form: Option<String> = sqlx::query_scalar(
-                "SELECT form_id FROM clm_submissions WHERE id = $1 FOR UPDATE",
-            )
-            .bind(&pending.submission_id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_error)?;
+            let form: Option<String> =
+                sqlx::query_scalar("SELECT form_id FROM clm_submissions WHERE id = $1 FOR UPDATE")
+                    .bind(&pending.submission_id.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
             let current: bool = sqlx::query_scalar(
                 "SELECT EXISTS (SELECT 1 FROM clm_submission_versions WHERE id = $1 \
                  AND submission_id = $2 AND is_current)",

@@ -158,9 +158,7 @@ fn push_sort_order(query: &mut QueryBuilder<Sqlite>, sort: &SubmissionSort) {
             format!("sv.value_num {dir} NULLS LAST, sv.value_text {dir} NULLS LAST")
         }
     };
-    query.push(format!(
-        " ORDER BY {keys}, s.created_at DESC, s.id DESC"
-    ));
+    query.push(format!(" ORDER BY {keys}, s.created_at DESC, s.id DESC"));
 }
 
 /// Replaces a submission's sort values with those of its new current version,
@@ -189,11 +187,7 @@ async fn write_sort_values(
                 .push_bind(value.number)
                 .push_bind(value.text.clone());
         });
-        query
-            .build()
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        query.build().execute(&mut *tx).await.map_err(db_error)?;
     }
     sqlx::query("UPDATE clm_submissions SET sort_values_ready = ?2 WHERE id = ?1")
         .bind(&submission.0)

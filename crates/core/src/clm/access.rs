@@ -81,7 +81,11 @@ mod tests {
             ProjectAccess::None
         );
         assert_eq!(
-            project_access(&user(&[Role::Trainer]), Some(ProjectRole::DataViewer), false),
+            project_access(
+                &user(&[Role::Trainer]),
+                Some(ProjectRole::DataViewer),
+                false
+            ),
             ProjectAccess::Data
         );
         assert_eq!(
@@ -93,10 +97,7 @@ mod tests {
     #[test]
     fn monitors_see_only_the_projects_they_are_assigned_to() {
         let monitor = user(&[Role::Monitor]);
-        assert_eq!(
-            project_access(&monitor, None, false),
-            ProjectAccess::None
-        );
+        assert_eq!(project_access(&monitor, None, false), ProjectAccess::None);
         assert_eq!(
             project_access(&monitor, None, true),
             ProjectAccess::OwnSubmissions

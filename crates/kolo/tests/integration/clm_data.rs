@@ -62,9 +62,9 @@ async fn rows(
             Some(ids[id].clone())
         })
         .collect();
-    let next = page.split_once("\" rel=\"next\"").map(|(before, _)| {
-        before[before.rfind("href=\"").unwrap() + 6..].to_owned()
-    });
+    let next = page
+        .split_once("\" rel=\"next\"")
+        .map(|(before, _)| before[before.rfind("href=\"").unwrap() + 6..].to_owned());
     (order, next, page)
 }
 
@@ -92,7 +92,8 @@ async fn the_table_sorts_by_every_column_both_ways_with_paging_and_filters_kept(
         let xml = submission(&format!("uuid:w{waiting}"), "odesa", waiting, &[]);
         assert!(device.submit(xml.as_bytes(), &[]).await.unwrap().success());
     }
-    let blank = submission("uuid:w55", "kyiv", 0, &["A", "B"]).replace("<waiting>0</waiting>", "<waiting/>");
+    let blank = submission("uuid:w55", "kyiv", 0, &["A", "B"])
+        .replace("<waiting>0</waiting>", "<waiting/>");
     assert!(alpha.submit(blank.as_bytes(), &[]).await.unwrap().success());
 
     let table = format!("/clm/projects/{project}/forms/clm_test/submissions");
@@ -103,25 +104,56 @@ async fn the_table_sorts_by_every_column_both_ways_with_paging_and_filters_kept(
     assert!(page.contains("aria-sort=\"ascending\""), "{page}");
     assert!(page.contains("sort=field:/data/waiting&dir=desc"), "{page}");
     let next = next.expect("a second page");
-    assert!(next.contains("sort=field:/data/waiting") && next.contains("page=2"), "{next}");
-    let (second, last, _) = rows(&app, &browser, &format!("{table}{}", &next[next.find('?').unwrap()..])).await;
+    assert!(
+        next.contains("sort=field:/data/waiting") && next.contains("page=2"),
+        "{next}"
+    );
+    let (second, last, _) = rows(
+        &app,
+        &browser,
+        &format!("{table}{}", &next[next.find('?').unwrap()..]),
+    )
+    .await;
     // The rest, then the blank one last.
     assert_eq!(numbered(&second), (50..56).collect::<Vec<_>>());
     assert!(last.is_none());
 
     // Descending: blanks stay last.
-    let (down, _, _) = rows(&app, &browser, &format!("{table}?sort=field:/data/waiting&dir=desc")).await;
+    let (down, _, _) = rows(
+        &app,
+        &browser,
+        &format!("{table}?sort=field:/data/waiting&dir=desc"),
+    )
+    .await;
     assert_eq!(numbered(&down)[..3], [54, 53, 52]);
-    let (down2, _, _) = rows(&app, &browser, &format!("{table}?sort=field:/data/waiting&dir=desc&page=2")).await;
+    let (down2, _, _) = rows(
+        &app,
+        &browser,
+        &format!("{table}?sort=field:/data/waiting&dir=desc&page=2"),
+    )
+    .await;
     assert_eq!(numbered(&down2), [4, 3, 2, 1, 0, 55]);
 
     // A text field, a repeat's count, the app user and the review state.
-    let (by_oblast, _, _) = rows(&app, &browser, &format!("{table}?sort=field:/data/oblast&dir=asc")).await;
+    let (by_oblast, _, _) = rows(
+        &app,
+        &browser,
+        &format!("{table}?sort=field:/data/oblast&dir=asc"),
+    )
+    .await;
     assert_eq!(by_oblast[0], "uuid:w55", "kyiv before odesa");
-    let (by_visits, _, _) = rows(&app, &browser, &format!("{table}?sort=field:/data/visit&dir=desc")).await;
+    let (by_visits, _, _) = rows(
+        &app,
+        &browser,
+        &format!("{table}?sort=field:/data/visit&dir=desc"),
+    )
+    .await;
     assert_eq!(by_visits[0], "uuid:w55", "the only one with two visits");
     let (by_user, _, _) = rows(&app, &browser, &format!("{table}?sort=app_user&dir=desc")).await;
-    assert!(numbered(&by_user[..27]).iter().all(|w| w % 2 == 1), "Beta's first");
+    assert!(
+        numbered(&by_user[..27]).iter().all(|w| w % 2 == 1),
+        "Beta's first"
+    );
     let ids = instance_ids(&app).await;
     let id_of = |instance: &str| ids.iter().find(|(_, i)| *i == instance).unwrap().0.clone();
     for (instance, state) in [("uuid:w7", "rejected"), ("uuid:w8", "approved")] {
@@ -144,20 +176,38 @@ async fn the_table_sorts_by_every_column_both_ways_with_paging_and_filters_kept(
     )
     .await;
     assert_eq!(approved, ["uuid:w8"]);
-    assert!(page.contains("state=approved&sort=field:/data/oblast&dir=asc"), "{page}");
-    assert!(page.contains("name=\"sort\" value=\"field:/data/waiting\""), "{page}");
+    assert!(
+        page.contains("state=approved&sort=field:/data/oblast&dir=asc"),
+        "{page}"
+    );
+    assert!(
+        page.contains("name=\"sort\" value=\"field:/data/waiting\""),
+        "{page}"
+    );
 
     // An edit changes what the submission sorts by.
-    let edit = submission("uuid:w0-edit", "odesa", 1000, &[])
-        .replace("</instanceID>", "</instanceID><deprecatedID>uuid:w0</deprecatedID>");
+    let edit = submission("uuid:w0-edit", "odesa", 1000, &[]).replace(
+        "</instanceID>",
+        "</instanceID><deprecatedID>uuid:w0</deprecatedID>",
+    );
     assert!(alpha.submit(edit.as_bytes(), &[]).await.unwrap().success());
-    let (down, _, _) = rows(&app, &browser, &format!("{table}?sort=field:/data/waiting&dir=desc")).await;
+    let (down, _, _) = rows(
+        &app,
+        &browser,
+        &format!("{table}?sort=field:/data/waiting&dir=desc"),
+    )
+    .await;
     assert_eq!(down[0], "uuid:w0-edit");
 
     // Submissions stored before the sort values existed are read when first sorted.
     execute_sql(&app, "DELETE FROM clm_submission_sort_values").await;
     execute_sql(&app, "UPDATE clm_submissions SET sort_values_ready = FALSE").await;
-    let (again, _, _) = rows(&app, &browser, &format!("{table}?sort=field:/data/waiting&dir=desc")).await;
+    let (again, _, _) = rows(
+        &app,
+        &browser,
+        &format!("{table}?sort=field:/data/waiting&dir=desc"),
+    )
+    .await;
     assert_eq!(again[..3], ["uuid:w0-edit", "uuid:w54", "uuid:w53"]);
 
     // Sorts the table does not have fall back to the date, with a message.
@@ -242,8 +292,10 @@ async fn the_device_id_is_kept_from_the_first_version_shown_and_exported() {
     let xml = submission("uuid:d1", "odesa", 5, &[]);
     assert!(phone.submit(xml.as_bytes(), &[]).await.unwrap().success());
     // An edit sent from another phone keeps the original's deviceID.
-    let edit = submission("uuid:d1-edit", "odesa", 6, &[])
-        .replace("</instanceID>", "</instanceID><deprecatedID>uuid:d1</deprecatedID>");
+    let edit = submission("uuid:d1-edit", "odesa", 6, &[]).replace(
+        "</instanceID>",
+        "</instanceID><deprecatedID>uuid:d1</deprecatedID>",
+    );
     let other = Collect::new(&url).with_device_id("collect:other");
     assert!(other.submit(edit.as_bytes(), &[]).await.unwrap().success());
     // Without a deviceID, the column is blank.
@@ -267,14 +319,23 @@ async fn the_device_id_is_kept_from_the_first_version_shown_and_exported() {
     assert_eq!(csv_cell(&csv, "uuid:d1", "DeviceID"), "collect:Xy7 phone+1");
     assert_eq!(csv_cell(&csv, "uuid:d1", "Edits"), "1");
     assert_eq!(csv_cell(&csv, "uuid:d2", "DeviceID"), "");
-    assert!(workbook_text(&browser, &project, "").await.contains("collect:Xy7 phone+1"));
+    assert!(
+        workbook_text(&browser, &project, "")
+            .await
+            .contains("collect:Xy7 phone+1")
+    );
 
     let ids = instance_ids(&app).await;
     let id = ids.iter().find(|(_, i)| *i == "uuid:d1-edit").unwrap().0;
     let page = browser
-        .text(&format!("/clm/projects/{project}/forms/clm_test/submissions/{id}"))
+        .text(&format!(
+            "/clm/projects/{project}/forms/clm_test/submissions/{id}"
+        ))
         .await;
-    assert!(page.contains("id=\"device-id\">collect:Xy7 phone+1<"), "{page}");
+    assert!(
+        page.contains("id=\"device-id\">collect:Xy7 phone+1<"),
+        "{page}"
+    );
     app.finish().await;
 }
 
@@ -292,7 +353,10 @@ async fn exports_can_hold_the_questions_of_earlier_versions() {
     assert!(collect.submit(old.as_bytes(), &[]).await.unwrap().success());
     let (status, page) = upload_form(&browser, &project, &survey("2", "")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
-    assert_eq!(publish(&browser, &project).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        publish(&browser, &project).await.status(),
+        StatusCode::SEE_OTHER
+    );
     let new = submission("uuid:v2", "kyiv", 9, &[]).replace("version=\"1\"", "version=\"2\"");
     assert!(collect.submit(new.as_bytes(), &[]).await.unwrap().success());
 
@@ -308,10 +372,16 @@ async fn exports_can_hold_the_questions_of_earlier_versions() {
     assert_eq!(csv_cell(&csv, "uuid:v1", "waiting"), "5");
     let workbook = workbook_text(&browser, &project, "?deleted_fields=true").await;
     assert!(workbook.contains("Long queue"));
-    assert!(!workbook_text(&browser, &project, "").await.contains("Long queue"));
+    assert!(
+        !workbook_text(&browser, &project, "")
+            .await
+            .contains("Long queue")
+    );
     // The table page offers it, off by default.
     let table = browser
-        .text(&format!("/clm/projects/{project}/forms/clm_test/submissions"))
+        .text(&format!(
+            "/clm/projects/{project}/forms/clm_test/submissions"
+        ))
         .await;
     assert!(
         table.contains("name=\"deleted_fields\" value=\"true\">"),
@@ -325,18 +395,25 @@ async fn exports_can_hold_the_questions_of_earlier_versions() {
         })
         .await
         .unwrap();
-    assert!(log.iter().any(|e| e.entry.action == "clm.export"
-        && e.entry.details.to_string().contains("\"deleted_fields\":true")));
+    assert!(log.iter().any(|e| {
+        e.entry.action == "clm.export"
+            && e.entry
+                .details
+                .to_string()
+                .contains("\"deleted_fields\":true")
+    }));
     app.finish().await;
 }
 
 /// A concrete URL for a route of project `project`.
 fn concrete(path: &str, values: &HashMap<&str, String>) -> String {
     path.split('/')
-        .map(|segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => values.get(name).cloned().unwrap_or_else(|| "x".to_owned()),
-            None => segment.to_owned(),
-        })
+        .map(
+            |segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => values.get(name).cloned().unwrap_or_else(|| "x".to_owned()),
+                None => segment.to_owned(),
+            },
+        )
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -346,7 +423,10 @@ async fn staff_see_only_the_projects_they_are_assigned_to_on_every_route() {
     let app = TestApp::spawn().await;
     let (coordinator, project_a) = project(&app).await;
     let response = coordinator
-        .post("/clm/projects", &[("name", "Project B"), ("description", "")])
+        .post(
+            "/clm/projects",
+            &[("name", "Project B"), ("description", "")],
+        )
         .await;
     let project_b = crate::common::location(&response)
         .trim_start_matches("/clm/projects/")
@@ -362,7 +442,13 @@ async fn staff_see_only_the_projects_they_are_assigned_to_on_every_route() {
     let theirs = app_user(&coordinator, &project_b, "B phone", "").await;
     for (url, instance) in [(&mine, "uuid:a"), (&theirs, "uuid:b")] {
         let xml = submission(instance, "odesa", 5, &[]);
-        assert!(Collect::new(url).submit(xml.as_bytes(), &[]).await.unwrap().success());
+        assert!(
+            Collect::new(url)
+                .submit(xml.as_bytes(), &[])
+                .await
+                .unwrap()
+                .success()
+        );
     }
     let ids = instance_ids(&app).await;
     let in_b = ids.iter().find(|(_, i)| *i == "uuid:b").unwrap().0.clone();
@@ -378,10 +464,21 @@ async fn staff_see_only_the_projects_they_are_assigned_to_on_every_route() {
     // Olena works on A: she sees its pages and her own submission there.
     let monitor = app.signed_in("olena").await;
     let list = monitor.text("/clm").await;
-    assert!(list.contains("CLM 2024: test project") && !list.contains("Project B"), "{list}");
-    assert_eq!(monitor.get(&format!("/clm/projects/{project_a}")).await.status(), StatusCode::OK);
+    assert!(
+        list.contains("CLM 2024: test project") && !list.contains("Project B"),
+        "{list}"
+    );
+    assert_eq!(
+        monitor
+            .get(&format!("/clm/projects/{project_a}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
     let table_a = monitor
-        .text(&format!("/clm/projects/{project_a}/forms/clm_test/submissions"))
+        .text(&format!(
+            "/clm/projects/{project_a}/forms/clm_test/submissions"
+        ))
         .await;
     assert_eq!(table_a.matches("<tr><td><a href=").count(), 1, "{table_a}");
 
@@ -399,19 +496,35 @@ async fn staff_see_only_the_projects_they_are_assigned_to_on_every_route() {
     let (_, specs) = kolo::app::routes().into_parts();
     let project_routes: Vec<_> = specs
         .iter()
-        .filter(|s| matches!(s.access, Access::Staff(_)) && s.path.contains("clm/projects/{project}"))
+        .filter(|s| {
+            matches!(s.access, Access::Staff(_)) && s.path.contains("clm/projects/{project}")
+        })
         .collect();
-    assert!(project_routes.len() >= 15, "{} routes", project_routes.len());
+    assert!(
+        project_routes.len() >= 15,
+        "{} routes",
+        project_routes.len()
+    );
     let trainer = app.signed_in("trainer").await;
     let viewer = app.signed_in("viewer").await;
-    for (who, browser) in [("monitor", &monitor), ("trainer", &trainer), ("viewer", &viewer)] {
+    for (who, browser) in [
+        ("monitor", &monitor),
+        ("trainer", &trainer),
+        ("viewer", &viewer),
+    ] {
         let token = crate::fixtures::api_token(browser).await;
         for spec in &project_routes {
             let url = concrete(spec.path, &values);
             let full = format!("{}{url}", browser.base);
             let response = if spec.method == axum::http::Method::GET {
                 if url.starts_with("/api/") {
-                    browser.client.get(&full).bearer_auth(&token).send().await.unwrap()
+                    browser
+                        .client
+                        .get(&full)
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .unwrap()
                 } else {
                     browser.get(&url).await
                 }
@@ -425,7 +538,15 @@ async fn staff_see_only_the_projects_they_are_assigned_to_on_every_route() {
                     .await
                     .unwrap()
             } else if url.ends_with("/forms") || url.ends_with("/attachments") {
-                upload(browser, &url, "file", "clm_test.md", "text/markdown", survey("9", "").as_bytes()).await
+                upload(
+                    browser,
+                    &url,
+                    "file",
+                    "clm_test.md",
+                    "text/markdown",
+                    survey("9", "").as_bytes(),
+                )
+                .await
             } else {
                 browser
                     .post(
@@ -456,7 +577,10 @@ async fn staff_see_only_the_projects_they_are_assigned_to_on_every_route() {
             .await
             .unwrap();
         if projects.status() == StatusCode::OK {
-            assert!(!projects.text().await.unwrap().contains(&project_b), "{who}");
+            assert!(
+                !projects.text().await.unwrap().contains(&project_b),
+                "{who}"
+            );
         }
     }
     // Nothing changed in project B.

@@ -70,7 +70,11 @@ pub(crate) async fn project(app: &TestApp) -> (Browser, String) {
     (browser, id)
 }
 
-pub(crate) async fn upload_form(browser: &Browser, project: &str, form: &str) -> (StatusCode, String) {
+pub(crate) async fn upload_form(
+    browser: &Browser,
+    project: &str,
+    form: &str,
+) -> (StatusCode, String) {
     let response = upload(
         browser,
         &format!("/clm/projects/{project}/forms"),
@@ -94,7 +98,12 @@ pub(crate) async fn publish(browser: &Browser, project: &str) -> reqwest::Respon
 }
 
 /// Creates an app user on the page, linked to `monitor` if given; its server URL.
-pub(crate) async fn app_user(browser: &Browser, project: &str, name: &str, monitor: &str) -> String {
+pub(crate) async fn app_user(
+    browser: &Browser,
+    project: &str,
+    name: &str,
+    monitor: &str,
+) -> String {
     let response = browser
         .post(
             &format!("/clm/projects/{project}/app-users"),

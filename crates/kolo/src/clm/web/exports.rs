@@ -123,7 +123,15 @@ async fn with_attachments(
     query: Query<Filters>,
     Query(choices): Query<Choices>,
 ) -> Result<Response, AppError> {
-    export(state, ctx, staff, path, query, choices.with(Format::CsvZipWithMedia)).await
+    export(
+        state,
+        ctx,
+        staff,
+        path,
+        query,
+        choices.with(Format::CsvZipWithMedia),
+    )
+    .await
 }
 
 async fn xlsx(

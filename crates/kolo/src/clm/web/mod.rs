@@ -21,8 +21,8 @@ use kolo_core::clm::{AppUserId, Form, Project, ProjectAccess, ProjectId, project
 use kolo_core::lang::Lang;
 use odk_data::FormSchema;
 
-pub use api::schemas as api_schemas;
 pub(crate) use crate::clm::schemas::schema_of;
+pub use api::schemas as api_schemas;
 
 use crate::app::AppState;
 use crate::web::{AppError, RouteTable, Staff};
