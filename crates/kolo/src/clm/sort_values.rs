@@ -55,6 +55,14 @@ pub fn columns(schema: &FormSchema) -> Vec<Column> {
     out
 }
 
+/// The paths of the fields the table shows, which it can be sorted by.
+pub fn column_paths(schema: &FormSchema) -> Vec<String> {
+    columns(schema)
+        .iter()
+        .map(|c| schema.field(c.field()).path.clone())
+        .collect()
+}
+
 /// The sort values of one submission read against the schema of the form
 /// version it was made with. A submission that does not match it has none
 /// (its cells are blank in the table too).
