@@ -111,7 +111,7 @@ async fn run(name: &str, database_url: Option<String>, count: usize) -> anyhow::
         None,
     )
     .await?;
-    let version = publish::publish(&*store, &draft.form_id).await?;
+    let version = publish::publish(&*store, &blobs, &draft.form_id).await?;
     let device = AppUserId::new();
     store
         .create_app_user(&NewAppUser {

@@ -128,7 +128,7 @@ async fn setup(
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    publish::publish(&**store, &draft.form_id)
+    publish::publish(&**store, &blobs, &draft.form_id)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let token = new_secret_token();

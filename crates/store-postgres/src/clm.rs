@@ -5,16 +5,18 @@ use async_trait::async_trait;
 use kolo_core::StoreError;
 use kolo_core::auth::UserId;
 use kolo_core::clm::{
-    AppUser, AppUserId, BlobRef, ClmStore, Form, FormAttachment, FormId, FormState, FormVersion,
-    FormVersionId, NewAppUser, NewFormDraft, NewSubmission, NewSubmissionFile, PendingSortValues,
-    Project, ProjectId, ProjectRole, ProjectStaff, ReviewEntry, ReviewState, SortColumn, SortValue,
-    SubmissionAttachment, SubmissionDetail, SubmissionFilter, SubmissionId, SubmissionSort,
-    SubmissionSummary, SubmissionVersion, SubmissionVersionId, SubmitOutcome, VersionState,
+    AppUser, AppUserId, BlobRef, ClmStore, DraftSubmission, DraftTarget, Form, FormAttachment,
+    FormId, FormState, FormVersion, FormVersionId, NewAppUser, NewFormDraft, NewSubmission,
+    NewSubmissionFile, PendingSortValues, Project, ProjectId, ProjectRole, ProjectStaff,
+    ReviewEntry, ReviewState, SortColumn, SortValue, SubmissionAttachment, SubmissionDetail,
+    SubmissionFilter, SubmissionId, SubmissionSort, SubmissionSummary, SubmissionVersion,
+    SubmissionVersionId, SubmitOutcome, VersionState,
 };
 use kolo_core::time::Timestamp;
 use sqlx::postgres::PgRow;
 use sqlx::{Postgres, QueryBuilder, Transaction};
 
+use crate::clm_drafts::{self, discard_draft_submissions};
 use crate::rows::{corrupt, get};
 use crate::{PostgresStore, db_error};
 
@@ -249,7 +251,11 @@ fn push_filter(query: &mut QueryBuilder<Postgres>, filter: &SubmissionFilter) {
     }
 }
 
-async fn insert_blob(tx: &mut Tx, blob: &BlobRef, now: Timestamp) -> Result<(), StoreError> {
+pub(crate) async fn insert_blob(
+    tx: &mut Tx,
+    blob: &BlobRef,
+    now: Timestamp,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO clm_blobs (sha256, size, md5, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (sha256) DO NOTHING",
@@ -310,10 +316,11 @@ async fn add_files(
     Ok(added)
 }
 
-async fn forget_unnamed_blob(tx: &mut Tx, sha256: &str) -> Result<(), StoreError> {
+pub(crate) async fn forget_unnamed_blob(tx: &mut Tx, sha256: &str) -> Result<(), StoreError> {
     sqlx::query(
         "DELETE FROM clm_blobs WHERE sha256 = $1 \
          AND NOT EXISTS (SELECT 1 FROM clm_submission_files WHERE blob_sha256 = $1) \
+         AND NOT EXISTS (SELECT 1 FROM clm_draft_submission_files WHERE blob_sha256 = $1) \
          AND NOT EXISTS (SELECT 1 FROM clm_form_attachments WHERE blob_sha256 = $1) \
          AND NOT EXISTS (SELECT 1 FROM clm_form_versions WHERE source_sha256 = $1)",
     )
@@ -660,6 +667,16 @@ impl ClmStore for PostgresStore {
                 draft.form_id.clone()
             }
         };
+        let replaced: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM clm_form_versions WHERE form_id = $1 AND state = 'draft'",
+        )
+        .bind(&form_id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        if let Some(replaced) = replaced {
+            discard_draft_submissions(&mut tx, &replaced).await?;
+        }
         sqlx::query(
             "DELETE FROM clm_form_attachments WHERE version_id IN \
              (SELECT id FROM clm_form_versions WHERE form_id = $1 AND state = 'draft')",
@@ -678,8 +695,8 @@ impl ClmStore for PostgresStore {
         }
         sqlx::query(
             "INSERT INTO clm_form_versions (id, form_id, version, title, xml, xml_md5, root_name, public_key, \
-             binary_fields, source_sha256, state, created_by, created_at, published_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, NULL)",
+             binary_fields, source_sha256, state, created_by, created_at, published_at, draft_token) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12, NULL, $13)",
         )
         .bind(&draft.version_id.0)
         .bind(&form_id.0)
@@ -693,6 +710,7 @@ impl ClmStore for PostgresStore {
         .bind(draft.source.as_ref().map(|s| s.sha256.clone()))
         .bind(draft.created_by.as_ref().map(|u| u.0.clone()))
         .bind(draft.now.seconds())
+        .bind(&draft.draft_token)
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
@@ -748,13 +766,15 @@ impl ClmStore for PostgresStore {
             .await
             .map_err(db_error)?;
         sqlx::query(
-            "UPDATE clm_form_versions SET state = 'current', published_at = $2 WHERE id = $1",
+            "UPDATE clm_form_versions SET state = 'current', published_at = $2, draft_token = NULL \
+             WHERE id = $1",
         )
         .bind(&draft_id)
         .bind(now.seconds())
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
+        discard_draft_submissions(&mut tx, &draft_id).await?;
         let sql = format!("SELECT {VERSION_COLUMNS} FROM clm_form_versions WHERE id = $1");
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(&draft_id)
@@ -764,6 +784,30 @@ impl ClmStore for PostgresStore {
         let published = version_from_row(&row)?;
         tx.commit().await.map_err(db_error)?;
         Ok(published)
+    }
+
+    async fn set_draft_version(
+        &self,
+        version: &FormVersionId,
+        version_string: &str,
+        xml: &str,
+        xml_md5: &str,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE clm_form_versions SET version = $2, xml = $3, xml_md5 = $4 \
+             WHERE id = $1 AND state = 'draft'",
+        )
+        .bind(&version.0)
+        .bind(version_string)
+        .bind(xml)
+        .bind(xml_md5)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("draft"));
+        }
+        Ok(())
     }
 
     async fn set_form_state(&self, form: &FormId, state: FormState) -> Result<(), StoreError> {
@@ -900,6 +944,51 @@ impl ClmStore for PostgresStore {
             return Err(StoreError::NotFound("form attachment"));
         }
         tx.commit().await.map_err(db_error)
+    }
+
+    async fn draft_token(&self, version: &FormVersionId) -> Result<Option<String>, StoreError> {
+        clm_drafts::draft_token(&self.pool, version).await
+    }
+
+    async fn draft_by_token(&self, token: &str) -> Result<Option<DraftTarget>, StoreError> {
+        clm_drafts::draft_by_token(&self.pool, token).await
+    }
+
+    async fn submit_draft(&self, submission: &NewSubmission) -> Result<SubmitOutcome, StoreError> {
+        // A concurrent POST of the same instanceID makes the first attempt's
+        // insert conflict; the second attempt sees the row.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let mut tx = self.write_transaction().await?;
+            match clm_drafts::submit_draft(&mut tx, submission).await {
+                Ok(outcome) => {
+                    if matches!(
+                        outcome,
+                        SubmitOutcome::Created(_) | SubmitOutcome::Repeated { .. }
+                    ) {
+                        tx.commit().await.map_err(db_error)?;
+                    }
+                    return Ok(outcome);
+                }
+                Err(StoreError::Conflict(_)) if attempts < 2 => continue,
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    async fn draft_submissions(
+        &self,
+        version: &FormVersionId,
+    ) -> Result<Vec<DraftSubmission>, StoreError> {
+        clm_drafts::draft_submissions(&self.pool, version).await
+    }
+
+    async fn draft_submission_blobs(
+        &self,
+        version: &FormVersionId,
+    ) -> Result<Vec<String>, StoreError> {
+        clm_drafts::draft_submission_blobs(&self.pool, version).await
     }
 
     async fn create_app_user(&self, app_user: &NewAppUser) -> Result<(), StoreError> {
@@ -1244,6 +1333,7 @@ impl ClmStore for PostgresStore {
         let found: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM clm_blobs WHERE sha256 = $1 AND (\
              EXISTS (SELECT 1 FROM clm_submission_files WHERE blob_sha256 = $1) OR \
+             EXISTS (SELECT 1 FROM clm_draft_submission_files WHERE blob_sha256 = $1) OR \
              EXISTS (SELECT 1 FROM clm_form_attachments WHERE blob_sha256 = $1) OR \
              EXISTS (SELECT 1 FROM clm_form_versions WHERE source_sha256 = $1))",
         )

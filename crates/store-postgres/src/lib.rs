@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod clm;
+mod clm_drafts;
 mod encrypted;
 mod erasure;
 mod events;
@@ -16,6 +17,7 @@ mod schema;
 pub mod scratch;
 mod settings;
 mod snapshot;
+mod summaries;
 mod two_factor;
 
 use std::path::Path;

@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod clm;
+mod clm_drafts;
 mod encrypted;
 mod erasure;
 mod events;
@@ -15,6 +16,7 @@ mod rows;
 mod schema;
 mod settings;
 mod snapshot;
+mod summaries;
 mod two_factor;
 
 use std::path::Path;

@@ -152,6 +152,9 @@ pub struct NewFormDraft {
     pub source: Option<BlobRef>,
     pub created_by: Option<UserId>,
     pub now: Timestamp,
+    /// What devices use to try the draft (`/v1/test/{token}/…`); it stops
+    /// working once the draft is published or replaced.
+    pub draft_token: String,
 }
 
 /// Checks a form id: it appears in URLs and file names.

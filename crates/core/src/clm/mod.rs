@@ -8,6 +8,7 @@
 
 mod access;
 mod app_user;
+mod draft;
 mod form;
 mod ids;
 mod project;
@@ -17,6 +18,7 @@ mod xform;
 
 pub use access::{ProjectAccess, project_access};
 pub use app_user::{AppUser, NewAppUser};
+pub use draft::{DraftSubmission, DraftTarget, is_client_audit};
 pub use form::{
     Form, FormAttachment, FormState, FormVersion, NewFormDraft, VersionState, check_file_name,
     check_xml_form_id,
@@ -30,4 +32,6 @@ pub use submission::{
     SubmissionFilter, SubmissionMeta, SubmissionProblem, SubmissionSort, SubmissionSummary,
     SubmissionVersion, SubmitOutcome, check_device_id, expected_files, parse_submission,
 };
-pub use xform::{FormDefinition, XFormProblem, inspect_xform, parse_xml};
+pub use xform::{
+    FormDefinition, XFormProblem, check_version, inspect_xform, parse_xml, with_version,
+};

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 
 use super::app_user::{AppUser, NewAppUser};
+use super::draft::{DraftSubmission, DraftTarget};
 use super::form::{Form, FormAttachment, FormState, FormVersion, NewFormDraft};
 use super::ids::{AppUserId, FormId, FormVersionId, ProjectId, SubmissionId, SubmissionVersionId};
 use super::project::{Project, ProjectRole, ProjectStaff};
@@ -46,18 +47,30 @@ pub trait ClmStore: Send + Sync {
 
     // Forms and their versions.
     /// Keeps a definition as the form's draft, creating the form (open) if the
-    /// project has none with this id, and replacing an earlier draft. Files the
+    /// project has none with this id, and replacing an earlier draft (with its
+    /// token and test submissions). Files the
     /// current version holds under a name the draft expects are carried over.
     /// Returns the form's id. In one transaction.
     async fn save_form_draft(&self, draft: &NewFormDraft) -> Result<FormId, StoreError>;
     /// Makes the draft the current version. `Conflict("form version")` when a
     /// version with the same version string was published before;
-    /// `NotFound("draft")` without a draft. In one transaction.
+    /// `NotFound("draft")` without a draft. In one transaction, which also
+    /// ends the draft's token and discards its test submissions.
     async fn publish_form_draft(
         &self,
         form: &FormId,
         now: Timestamp,
     ) -> Result<FormVersion, StoreError>;
+    /// Replaces the draft's definition with the same form under another
+    /// version string (publishing with a version); `NotFound("draft")` when
+    /// the version is no draft.
+    async fn set_draft_version(
+        &self,
+        version: &FormVersionId,
+        version_string: &str,
+        xml: &str,
+        xml_md5: &str,
+    ) -> Result<(), StoreError>;
     async fn set_form_state(&self, form: &FormId, state: FormState) -> Result<(), StoreError>;
     /// The project's forms, by form id.
     async fn forms(&self, project: &ProjectId) -> Result<Vec<Form>, StoreError>;
@@ -92,6 +105,28 @@ pub trait ClmStore: Send + Sync {
         blob: &BlobRef,
         now: Timestamp,
     ) -> Result<(), StoreError>;
+
+    // Trying drafts from devices.
+    /// The token that opens a draft; `None` for a published version.
+    async fn draft_token(&self, version: &FormVersionId) -> Result<Option<String>, StoreError>;
+    /// The draft a token opens, while it is a draft.
+    async fn draft_by_token(&self, token: &str) -> Result<Option<DraftTarget>, StoreError>;
+    /// Stores a submission sent to a draft (`form_version_id` names the draft),
+    /// apart from the form's submissions: new, or the same XML again adding
+    /// files, or `DifferentXml`. An edit (`deprecatedID`) is kept as a new
+    /// test submission. `NotFound("draft")` when the version is no draft.
+    async fn submit_draft(&self, submission: &NewSubmission) -> Result<SubmitOutcome, StoreError>;
+    /// A draft's test submissions, newest first.
+    async fn draft_submissions(
+        &self,
+        version: &FormVersionId,
+    ) -> Result<Vec<DraftSubmission>, StoreError>;
+    /// The blobs a draft's test submissions name, so that their files can be
+    /// deleted once the rows are discarded.
+    async fn draft_submission_blobs(
+        &self,
+        version: &FormVersionId,
+    ) -> Result<Vec<String>, StoreError>;
 
     // App users.
     async fn create_app_user(&self, app_user: &NewAppUser) -> Result<(), StoreError>;

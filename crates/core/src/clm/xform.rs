@@ -65,11 +65,12 @@ const JR_PREFIXES: [&str; 6] = [
     "jr://media/",
 ];
 
-/// Reads an XForm's identity and references.
-pub fn inspect_xform(xml: &str) -> Result<FormDefinition, XFormProblem> {
-    let doc = parse_xml(xml).map_err(XFormProblem::Xml)?;
-    let root = doc.root_element();
-    let model = root
+/// The form's `<model>` and the root element of its primary instance.
+fn model_and_primary<'a, 'i>(
+    doc: &'a Document<'i>,
+) -> Result<(Node<'a, 'i>, Node<'a, 'i>), XFormProblem> {
+    let model = doc
+        .root_element()
         .descendants()
         .find(|n| n.is_element() && n.tag_name().name() == "model")
         .ok_or(XFormProblem::NoInstance)?;
@@ -80,6 +81,63 @@ pub fn inspect_xform(xml: &str) -> Result<FormDefinition, XFormProblem> {
         })
         .and_then(|instance| instance.children().find(Node::is_element))
         .ok_or(XFormProblem::NoInstance)?;
+    Ok((model, primary))
+}
+
+/// Checks a version string given at publishing: it appears in form lists and
+/// submissions' `version` attribute.
+pub fn check_version(version: &str) -> Result<(), &'static str> {
+    if version.trim().is_empty() || version.chars().count() > 255 {
+        return Err("a version has 1 to 255 characters");
+    }
+    if version.chars().any(char::is_control) {
+        return Err("a version has no control characters");
+    }
+    Ok(())
+}
+
+/// The XForm with the primary instance's `version` attribute set to
+/// `version` (as Central's `publish?version=` does), all else byte for byte.
+pub fn with_version(xml: &str, version: &str) -> Result<String, XFormProblem> {
+    let doc = parse_xml(xml).map_err(XFormProblem::Xml)?;
+    let (_, primary) = model_and_primary(&doc)?;
+    let escaped: String = version
+        .chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            '\'' => "&apos;".to_owned(),
+            c => c.to_string(),
+        })
+        .collect();
+    let existing = primary
+        .attributes()
+        .find(|a| a.name() == "version" && a.namespace().is_none());
+    let (range, text) = match existing {
+        Some(attribute) => (attribute.range_value(), escaped),
+        None => {
+            // Right after the element's name in its start tag.
+            let start = primary.range().start;
+            let name_end = xml[start + 1..]
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .map_or(start + 1, |n| start + 1 + n);
+            (name_end..name_end, format!(" version=\"{escaped}\""))
+        }
+    };
+    let mut out = String::with_capacity(xml.len() + text.len());
+    out.push_str(&xml[..range.start]);
+    out.push_str(&text);
+    out.push_str(&xml[range.end..]);
+    Ok(out)
+}
+
+/// Reads an XForm's identity and references.
+pub fn inspect_xform(xml: &str) -> Result<FormDefinition, XFormProblem> {
+    let doc = parse_xml(xml).map_err(XFormProblem::Xml)?;
+    let root = doc.root_element();
+    let (model, primary) = model_and_primary(&doc)?;
     let root_name = primary.tag_name().name().to_owned();
     let xml_form_id = primary
         .attribute("id")
@@ -163,6 +221,25 @@ mod tests {
    <instance id="sites" src="jr://file-csv/sites.csv"/>
    <bind nodeset="/data/photo" type="binary"/>
   </model></h:head><h:body/></h:html>"#;
+
+    #[test]
+    fn a_version_is_set_or_added_and_nothing_else_changes() {
+        let with = "<h:html xmlns:h=\"http://www.w3.org/1999/xhtml\" xmlns=\"http://www.w3.org/2002/xforms\"><h:head><model>\
+            <instance><data id=\"f\" version='1'><a/></data></instance><instance id=\"x\"><r version=\"9\"/></instance></model></h:head></h:html>";
+        let changed = with_version(with, "2 & \"new\"").unwrap();
+        assert_eq!(
+            changed,
+            with.replace("version='1'", "version='2 &amp; &quot;new&quot;'")
+        );
+        assert_eq!(inspect_xform(&changed).unwrap().version, "2 & \"new\"");
+        let without = with.replace(" version='1'", "");
+        let added = with_version(&without, "3").unwrap();
+        assert!(added.contains("<data version=\"3\" id=\"f\">"), "{added}");
+        assert_eq!(inspect_xform(&added).unwrap().version, "3");
+        assert!(check_version("").is_err());
+        assert!(check_version("2024\n").is_err());
+        assert!(check_version("2024-05").is_ok());
+    }
 
     #[test]
     fn reads_identity_media_and_binary_questions() {

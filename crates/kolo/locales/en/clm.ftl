@@ -144,3 +144,19 @@ clm-files = Files
 clm-file-awaited = not received yet
 clm-history = Edit history
 clm-api-base64 = content_base64 is not valid base64.
+
+# Trying a draft on a phone
+clm-draft-try = Try the draft on a phone
+clm-draft-try-scan = In ODK Collect, add a project and scan this code: the phone gets this draft alone, to fill in and send as a monitor would.
+clm-draft-try-url = Or enter this server URL by hand:
+clm-draft-try-hint = What phones send here is kept apart from the form's submissions and deleted when the draft is published or replaced; the code stops working then.
+clm-draft-qr-label = QR code with the settings for trying the draft in ODK Collect
+clm-draft-collect-project = Draft: { $title }
+clm-draft-submissions = Test submissions to this draft
+clm-draft-submissions-none = No phone has sent this draft yet.
+clm-draft-submission-instance = Instance
+clm-draft-submission-received = Received
+clm-draft-submission-files = Files (received/expected)
+clm-publish-version-bad = The version "{ $version }" cannot be used: it needs 1 to 255 characters, without line breaks.
+clm-api-media-type = Send the form as JSON (file_name, content_base64) or as the file itself, with one of these content types: { $types }.
+clm-api-body-empty = The request has no body: send the file.

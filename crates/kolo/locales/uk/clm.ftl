@@ -144,3 +144,19 @@ clm-files = Файли
 clm-file-awaited = ще не отримано
 clm-history = Історія редагувань
 clm-api-base64 = content_base64 не є коректним base64.
+
+# Trying a draft on a phone
+clm-draft-try = Спробувати чернетку на телефоні
+clm-draft-try-scan = В ODK Collect додайте проєкт і відскануйте цей код: телефон отримає лише цю чернетку, щоб заповнити й надіслати її, як це зробить монітор.
+clm-draft-try-url = Або введіть цю адресу сервера вручну:
+clm-draft-try-hint = Надіслане сюди з телефонів зберігається окремо від анкет форми й видаляється, коли чернетку опубліковано або замінено; тоді ж код перестає діяти.
+clm-draft-qr-label = QR-код із налаштуваннями для спроби чернетки в ODK Collect
+clm-draft-collect-project = Чернетка: { $title }
+clm-draft-submissions = Тестові анкети цієї чернетки
+clm-draft-submissions-none = Жоден телефон ще не надіслав цю чернетку.
+clm-draft-submission-instance = Екземпляр
+clm-draft-submission-received = Отримано
+clm-draft-submission-files = Файли (отримано/очікується)
+clm-publish-version-bad = Версію «{ $version }» не можна використати: потрібно від 1 до 255 символів, без розривів рядка.
+clm-api-media-type = Надішліть форму як JSON (file_name, content_base64) або як сам файл з одним із цих типів вмісту: { $types }.
+clm-api-body-empty = Запит без тіла: надішліть файл.

@@ -45,11 +45,27 @@ pub fn build(specs: &[RouteSpec]) -> Value {
                 "403": error_response("The token's account may not do this"),
             }
         });
-        if let Some(request) = spec.api_request {
-            operation["requestBody"] = json!({
-                "required": true,
-                "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{request}") } } }
+        if let Some(media) = spec.api_response_file {
+            operation["responses"]["200"] = json!({
+                "description": "A file, streamed",
+                "content": { media: { "schema": { "type": "string", "format": "binary" } } }
             });
+        }
+        if spec.api_request.is_some() || !spec.api_request_files.is_empty() {
+            let mut content = Map::new();
+            if let Some(request) = spec.api_request {
+                content.insert(
+                    "application/json".into(),
+                    json!({ "schema": { "$ref": format!("#/components/schemas/{request}") } }),
+                );
+            }
+            for media in spec.api_request_files {
+                content.insert(
+                    (*media).to_owned(),
+                    json!({ "schema": { "type": "string", "format": "binary" } }),
+                );
+            }
+            operation["requestBody"] = json!({ "required": true, "content": content });
             operation["responses"]["422"] =
                 error_response("The body is not valid; `fields` names each problem");
         }

@@ -159,6 +159,22 @@ impl BlobStore {
         Ok(())
     }
 
+    /// Deletes the files of blobs whose rows are gone (a draft's discarded
+    /// test submissions). A blob some row still names, or may name again
+    /// (the same content sent elsewhere), is kept.
+    pub async fn remove_unnamed(
+        &self,
+        store: &dyn ClmStore,
+        sha256s: &[String],
+    ) -> Result<(), BlobError> {
+        for sha256 in sha256s.iter().filter(|s| is_sha256(s)) {
+            if !store.blob_referenced(sha256).await.map_err(store_io)? {
+                remove_if_present(&self.path_of(sha256)).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Opens a blob for reading. A blob whose move was interrupted by a crash
     /// is moved now.
     pub async fn open(&self, sha256: &str) -> Result<File, BlobError> {

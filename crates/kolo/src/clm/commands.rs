@@ -85,7 +85,7 @@ pub async fn publish_form(
             .await
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     }
-    let version = publish::publish(store, &draft.form_id).await?;
+    let version = publish::publish(store, &blobs, &draft.form_id).await?;
     let held = store.form_attachments(&version.id).await?;
     let missing: Vec<&str> = held
         .iter()
@@ -200,6 +200,15 @@ pub fn server_url(base: &str, token: &str, project: &ProjectId) -> String {
     format!(
         "{}/v1/key/{token}/projects/{project}",
         base.trim_end_matches('/')
+    )
+}
+
+/// The server URL Collect uses to try a form's draft, as ODK Central lays it out.
+pub fn draft_server_url(base: &str, token: &str, project: &ProjectId, xml_form_id: &str) -> String {
+    format!(
+        "{}/v1/test/{token}/projects/{project}/forms/{}/draft",
+        base.trim_end_matches('/'),
+        crate::clm::openrosa::xml::encode_segment(xml_form_id)
     )
 }
 

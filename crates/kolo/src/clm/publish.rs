@@ -6,16 +6,17 @@ use std::path::Path;
 use kolo_core::StoreError;
 use kolo_core::auth::UserId;
 use kolo_core::clm::{
-    BlobRef, ClmStore, FormDefinition, FormId, FormVersion, FormVersionId, NewFormDraft, ProjectId,
-    XFormProblem, check_file_name, inspect_xform,
+    BlobRef, ClmStore, Form, FormDefinition, FormId, FormVersion, FormVersionId, NewFormDraft,
+    ProjectId, VersionState, XFormProblem, check_file_name, check_version, inspect_xform,
+    with_version,
 };
-use kolo_core::ids::hex;
+use kolo_core::ids::{hex, new_secret_token};
 use kolo_core::time::Timestamp;
 use md5::{Digest, Md5};
 use tokio::io::AsyncReadExt;
 use xlsform::Diagnostic;
 
-use super::blobs::{BlobError, BlobStore};
+use super::blobs::{BlobError, BlobStore, StagedBlob};
 
 /// A form file (XLSForm sources and XForms) may be at most 20 MB.
 pub const MAX_FORM_BYTES: usize = 20_000_000;
@@ -53,6 +54,8 @@ pub enum PublishError {
     BadFileName(String, &'static str),
     #[error("the form has no draft to publish")]
     NoDraft,
+    #[error("the version {0:?} cannot be used: {1}")]
+    BadVersion(String, &'static str),
     #[error(transparent)]
     Blob(#[from] BlobError),
     #[error(transparent)]
@@ -102,6 +105,14 @@ pub async fn save_draft(
     }
     definition.attachments.sort();
 
+    // The draft this one replaces loses its test submissions; their files go
+    // once the rows have.
+    let replaced_blobs = match store.form(project, &definition.xml_form_id).await? {
+        Some(Form {
+            draft: Some(old), ..
+        }) => store.draft_submission_blobs(&old.id).await?,
+        _ => Vec::new(),
+    };
     let source = blobs.stage_bytes(bytes).await?;
     let now = Timestamp::now();
     let draft = NewFormDraft {
@@ -120,6 +131,7 @@ pub async fn save_draft(
         source: Some(source.blob.clone()),
         created_by: by.cloned(),
         now,
+        draft_token: new_secret_token(),
     };
     let form_id = match store.save_form_draft(&draft).await {
         Ok(id) => id,
@@ -129,6 +141,7 @@ pub async fn save_draft(
         }
     };
     blobs.publish(source).await?;
+    blobs.remove_unnamed(store, &replaced_blobs).await?;
     if let Some(csv) = itemsets {
         let staged = blobs.stage_bytes(csv.as_bytes()).await?;
         let blob = staged.blob.clone();
@@ -181,12 +194,25 @@ pub async fn attach_path(
         }
     }
     let staged = writer.finish().await?;
+    attach_staged(store, blobs, version, &name, staged).await
+}
+
+/// Attaches a file received whole to a version under `name`, which the
+/// version must expect; the file is published once its row is, discarded
+/// otherwise.
+pub async fn attach_staged(
+    store: &dyn ClmStore,
+    blobs: &BlobStore,
+    version: &FormVersionId,
+    name: &str,
+    staged: StagedBlob,
+) -> Result<BlobRef, PublishError> {
     let blob = staged.blob.clone();
     match store
         .attach_form_file(
             version,
-            &name,
-            content_type_of(&name),
+            name,
+            content_type_of(name),
             &blob,
             Timestamp::now(),
         )
@@ -198,7 +224,7 @@ pub async fn attach_path(
         }
         Err(StoreError::NotFound(_)) => {
             blobs.discard(staged).await;
-            Err(PublishError::UnexpectedFile(name))
+            Err(PublishError::UnexpectedFile(name.to_owned()))
         }
         Err(error) => {
             blobs.discard(staged).await;
@@ -207,15 +233,66 @@ pub async fn attach_path(
     }
 }
 
-/// Publishes the form's draft; a version string used before is refused.
-pub async fn publish(store: &dyn ClmStore, form: &FormId) -> Result<FormVersion, PublishError> {
+/// Gives the draft another version string before publishing, as Central's
+/// `publish?version=` does: the XForm's `version` attribute is rewritten.
+/// A version published before is refused.
+pub async fn set_draft_version(
+    store: &dyn ClmStore,
+    form: &FormId,
+    version: &str,
+) -> Result<(), PublishError> {
+    check_version(version).map_err(|why| PublishError::BadVersion(version.to_owned(), why))?;
+    let versions = store.form_versions(form).await?;
+    let draft = versions
+        .iter()
+        .find(|v| v.state == VersionState::Draft)
+        .ok_or(PublishError::NoDraft)?;
+    if draft.version == version {
+        return Ok(());
+    }
+    if versions
+        .iter()
+        .any(|v| v.state != VersionState::Draft && v.version == version)
+    {
+        return Err(PublishError::VersionTaken(version.to_owned()));
+    }
+    let xml = store
+        .form_version_xml(&draft.id)
+        .await?
+        .ok_or(PublishError::NoDraft)?;
+    let xml = with_version(&xml, version)?;
+    let md5 = hex(&Md5::digest(xml.as_bytes()));
+    match store
+        .set_draft_version(&draft.id, version, &xml, &md5)
+        .await
+    {
+        Err(StoreError::NotFound(_)) => Err(PublishError::NoDraft),
+        other => Ok(other?),
+    }
+}
+
+/// Publishes the form's draft; a version string used before is refused. The
+/// draft's test submissions are discarded, files too.
+pub async fn publish(
+    store: &dyn ClmStore,
+    blobs: &BlobStore,
+    form: &FormId,
+) -> Result<FormVersion, PublishError> {
+    let versions = store.form_versions(form).await?;
+    let test_blobs = match versions.iter().find(|v| v.state == VersionState::Draft) {
+        Some(draft) => store.draft_submission_blobs(&draft.id).await?,
+        None => Vec::new(),
+    };
     match store.publish_form_draft(form, Timestamp::now()).await {
-        Ok(version) => Ok(version),
+        Ok(version) => {
+            blobs.remove_unnamed(store, &test_blobs).await?;
+            Ok(version)
+        }
         Err(StoreError::Conflict(_)) => {
             let versions = store.form_versions(form).await?;
             let draft = versions
                 .iter()
-                .find(|v| v.state == kolo_core::clm::VersionState::Draft)
+                .find(|v| v.state == VersionState::Draft)
                 .map(|v| v.version.clone())
                 .unwrap_or_default();
             Err(PublishError::VersionTaken(draft))

@@ -307,7 +307,7 @@ pub async fn create(
         ),
         other => anyhow::anyhow!("the demo survey: {other}"),
     })?;
-    let version = publish::publish(store, &draft.form_id).await?;
+    let version = publish::publish(store, &blobs, &draft.form_id).await?;
 
     let mut devices = Vec::new();
     for (login, name, oblast, point) in MONITORS {

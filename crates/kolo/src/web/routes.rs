@@ -45,6 +45,10 @@ pub struct RouteSpec {
     pub api: Option<ApiDoc>,
     /// The name of the JSON request body's schema in `api::openapi`, if any.
     pub api_request: Option<&'static str>,
+    /// Media types of a file the body may be instead of JSON (an uploaded form).
+    pub api_request_files: &'static [&'static str],
+    /// The media type of a file answered instead of JSON (an export).
+    pub api_response_file: Option<&'static str>,
 }
 
 /// Builds the router and the table of routes together, so no route can exist
@@ -177,8 +181,54 @@ impl RouteTable {
             access,
             api,
             api_request: None,
+            api_request_files: &[],
+            api_response_file: None,
         });
         self
+    }
+
+    /// A JSON-API endpoint whose body is a file of one of `media` types (or,
+    /// with `json` named, that JSON schema as well).
+    pub fn api_upload<H, T>(
+        self,
+        path: &'static str,
+        access: Access,
+        doc: ApiDoc,
+        json: Option<&'static str>,
+        media: &'static [&'static str],
+        handler: H,
+    ) -> RouteTable
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let mut table = self.add(Method::POST, path, access, Some(doc), handler);
+        if let Some(spec) = table.specs.last_mut() {
+            spec.api_request = json;
+            spec.api_request_files = media;
+        }
+        table
+    }
+
+    /// A JSON-API endpoint that answers a file of type `media` (an export);
+    /// errors are JSON as elsewhere.
+    pub fn api_download<H, T>(
+        self,
+        path: &'static str,
+        access: Access,
+        doc: ApiDoc,
+        media: &'static str,
+        handler: H,
+    ) -> RouteTable
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        let mut table = self.add(Method::GET, path, access, Some(doc), handler);
+        if let Some(spec) = table.specs.last_mut() {
+            spec.api_response_file = Some(media);
+        }
+        table
     }
 
     pub fn merge(mut self, other: RouteTable) -> RouteTable {

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use crate::collect::{Collect, first_message, md5_hex};
 use crate::common::TestApp;
 
-const FORM: &str = "\
+pub const FORM: &str = "\
 | survey |
 | | type | name | label | media::image |
 | | select_one_from_file sites.csv | site | Site | |
@@ -24,8 +24,8 @@ const FORM: &str = "\
 | | CLM visit | clm_visit | VERSION |
 ";
 
-const SITES: &[u8] = b"name,label\nodesa_1,Odesa AIDS centre\nlviv_1,Lviv clinic\n";
-const LOGO: &[u8] = b"\x89PNG\r\n\x1a\n fictional logo bytes";
+pub const SITES: &[u8] = b"name,label\nodesa_1,Odesa AIDS centre\nlviv_1,Lviv clinic\n";
+pub const LOGO: &[u8] = b"\x89PNG\r\n\x1a\n fictional logo bytes";
 
 pub struct Setup {
     pub project: ProjectId,
@@ -81,7 +81,9 @@ pub async fn publish_version(app: &TestApp, project: &ProjectId, version: &str) 
             .await
             .unwrap();
     }
-    publish::publish(&*app.store, &draft.form_id).await.unwrap();
+    publish::publish(&*app.store, &blobs, &draft.form_id)
+        .await
+        .unwrap();
 }
 
 pub async fn app_user(app: &TestApp, project: &ProjectId, name: &str) -> (String, AppUserId) {
@@ -275,7 +277,7 @@ async fn a_new_version_is_downloaded_again_and_the_old_one_still_takes_submissio
     )
     .await
     .unwrap();
-    let refused = publish::publish(&*app.store, &draft.form_id).await;
+    let refused = publish::publish(&*app.store, &blobs, &draft.form_id).await;
     assert!(
         matches!(refused, Err(publish::PublishError::VersionTaken(ref v)) if v == "1"),
         "{refused:?}"
@@ -803,7 +805,9 @@ async fn encrypted_forms_take_only_encrypted_submissions_stored_as_received() {
     .await
     .unwrap();
     assert!(draft.definition.public_key.is_some());
-    publish::publish(&*app.store, &draft.form_id).await.unwrap();
+    publish::publish(&*app.store, &blobs, &draft.form_id)
+        .await
+        .unwrap();
     let collect = Collect::new(&setup.server_url);
 
     let plain = "<data id=\"sealed\" version=\"5\"><note>x</note><meta><instanceID>uuid:p</instanceID></meta></data>";

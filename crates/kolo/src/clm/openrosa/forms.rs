@@ -1,4 +1,5 @@
-//! What devices download: the form list, form definitions, manifests and media.
+//! What devices download: the form list, form definitions, manifests and
+//! media; for a draft's token, the draft alone.
 
 use std::collections::HashMap;
 
@@ -13,47 +14,55 @@ use super::xml::{self, ListedForm, ManifestFile};
 use super::{Device, error, internal};
 use crate::app::AppState;
 
-/// `GET …/formList[?formID=X]`: the project's open forms at their current version.
+/// `GET …/formList[?formID=X]`: the project's open forms at their current
+/// version; for a draft's token, the draft.
 pub async fn form_list(
     State(app): State<AppState>,
     device: Device,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let lang = device.lang;
-    let forms = match app.store.forms(&device.app_user.project_id).await {
+    let forms = match app.store.forms(&device.project_id).await {
         Ok(forms) => forms,
         Err(e) => return internal(lang, "listing forms", e),
     };
     let wanted = query.get("formID");
     let mut listed = Vec::new();
     for form in &forms {
-        if !form.state.downloadable() || wanted.is_some_and(|id| *id != form.xml_form_id) {
+        if wanted.is_some_and(|id| *id != form.xml_form_id) {
             continue;
         }
-        let Some(current) = &form.current else {
+        let Some(version) = listed_version(&device, form) else {
             continue;
         };
-        let has_media = match app.store.form_attachments(&current.id).await {
+        let has_media = match app.store.form_attachments(&version.id).await {
             Ok(files) => !files.is_empty(),
             Err(e) => return internal(lang, "listing form files", e),
         };
-        listed.push((form, current, has_media));
+        listed.push((form, version, has_media));
     }
     let entries: Vec<ListedForm<'_>> = listed
         .iter()
-        .map(|(form, current, has_media)| ListedForm {
+        .map(|(form, version, has_media)| ListedForm {
             xml_form_id: &form.xml_form_id,
-            title: &current.title,
-            version: &current.version,
-            md5: &current.xml_md5,
+            title: &version.title,
+            version: &version.version,
+            md5: &version.xml_md5,
             has_media: *has_media,
+            base_url: device.form_base_url(&form.xml_form_id),
         })
         .collect();
-    xml::xml_response(
-        StatusCode::OK,
-        xml::form_list(&device.server_url, &entries),
-        lang,
-    )
+    xml::xml_response(StatusCode::OK, xml::form_list(&entries), lang)
+}
+
+/// The version of a form the device may see: the current one of an open
+/// form, or the draft its token opens.
+fn listed_version<'a>(device: &Device, form: &'a Form) -> Option<&'a FormVersion> {
+    match device.draft() {
+        Some(target) => form.draft.as_ref().filter(|d| d.id == target.version_id),
+        None if form.state.downloadable() => form.current.as_ref(),
+        None => None,
+    }
 }
 
 /// The form a device may download, or the OpenRosa refusal.
@@ -63,11 +72,7 @@ async fn downloadable(
     xml_form_id: &str,
 ) -> Result<(Form, FormVersion), Response> {
     let lang = device.lang;
-    let form = match app
-        .store
-        .form(&device.app_user.project_id, xml_form_id)
-        .await
-    {
+    let form = match app.store.form(&device.project_id, xml_form_id).await {
         Ok(form) => form,
         Err(e) => return Err(internal(lang, "reading a form", e)),
     };
@@ -80,6 +85,18 @@ async fn downloadable(
             &args,
         ));
     };
+    if device.draft().is_some() {
+        // The guard matched the token to this form; the draft may be gone since.
+        return match listed_version(device, &form).cloned() {
+            Some(draft) => Ok((form, draft)),
+            None => Err(error(
+                StatusCode::NOT_FOUND,
+                lang,
+                "openrosa-form-unknown",
+                &args,
+            )),
+        };
+    }
     let Some(current) = form.current.clone() else {
         return Err(error(
             StatusCode::NOT_FOUND,
@@ -99,19 +116,28 @@ async fn downloadable(
     Ok((form, current))
 }
 
-/// `GET …/forms/{xmlFormId}.xml`: the XForm exactly as its hash says.
+/// The form id of a route: `{form}`, or `{file}` less its `.xml`.
+fn form_param(params: &HashMap<String, String>) -> Option<&str> {
+    params
+        .get("form")
+        .map(String::as_str)
+        .or_else(|| params.get("file").and_then(|f| f.strip_suffix(".xml")))
+}
+
+/// `GET …/forms/{xmlFormId}.xml` (`…/forms/{xmlFormId}/draft.xml`): the XForm
+/// exactly as its hash says.
 pub async fn download(
     State(app): State<AppState>,
     device: Device,
-    Path((_, _, file)): Path<(String, String, String)>,
+    Path(params): Path<HashMap<String, String>>,
 ) -> Response {
     let lang = device.lang;
-    let Some(xml_form_id) = file.strip_suffix(".xml") else {
+    let Some(xml_form_id) = form_param(&params) else {
         return error(
             StatusCode::NOT_FOUND,
             lang,
             "openrosa-form-unknown",
-            &[("form", file.clone())],
+            &[("form", params.get("file").cloned().unwrap_or_default())],
         );
     };
     let (_, current) = match downloadable(&app, &device, xml_form_id).await {
@@ -144,10 +170,11 @@ pub async fn download(
 pub async fn manifest(
     State(app): State<AppState>,
     device: Device,
-    Path((_, _, xml_form_id)): Path<(String, String, String)>,
+    Path(params): Path<HashMap<String, String>>,
 ) -> Response {
     let lang = device.lang;
-    let (_, current) = match downloadable(&app, &device, &xml_form_id).await {
+    let xml_form_id = form_param(&params).unwrap_or_default();
+    let (_, current) = match downloadable(&app, &device, xml_form_id).await {
         Ok(found) => found,
         Err(refusal) => return refusal,
     };
@@ -167,7 +194,7 @@ pub async fn manifest(
         .collect();
     xml::xml_response(
         StatusCode::OK,
-        xml::manifest(&device.server_url, &xml_form_id, &entries),
+        xml::manifest(&device.form_base_url(xml_form_id), &entries),
         lang,
     )
 }
@@ -176,10 +203,12 @@ pub async fn manifest(
 pub async fn attachment(
     State(app): State<AppState>,
     device: Device,
-    Path((_, _, xml_form_id, name)): Path<(String, String, String, String)>,
+    Path(params): Path<HashMap<String, String>>,
 ) -> Response {
     let lang = device.lang;
-    let (_, current) = match downloadable(&app, &device, &xml_form_id).await {
+    let xml_form_id = form_param(&params).unwrap_or_default();
+    let name = params.get("name").cloned().unwrap_or_default();
+    let (_, current) = match downloadable(&app, &device, xml_form_id).await {
         Ok(found) => found,
         Err(refusal) => return refusal,
     };

@@ -10,28 +10,43 @@
 //! POST      /v1/key/{token}/projects/{project}/submission
 //! ```
 //!
-//! The token in the path is an app user's credential: `device_guard` checks it
-//! against the project before any handler runs (deny by default), and every
-//! refusal is an OpenRosa XML message. These routes use no cookie, so they sit
-//! outside the CSRF check.
+//! and, for trying a draft on a phone before publishing it, Central's draft
+//! layout, whose server URL is `/v1/test/{draftToken}/projects/{project}/forms/{xmlFormId}/draft`:
+//!
+//! ```text
+//! GET       …/draft/formList          (the draft alone)
+//! GET       …/draft.xml
+//! GET       …/draft/manifest
+//! GET       …/draft/attachments/{name}
+//! HEAD/GET  …/draft/submission        (204)
+//! POST      …/draft/submission        (kept apart, discarded on publish)
+//! ```
+//!
+//! The token in the path is an app user's credential, or a draft's:
+//! `device_guard` checks it against the project (and the form) before any
+//! handler runs (deny by default), and every refusal is an OpenRosa XML
+//! message. These routes use no cookie, so they sit outside the CSRF check.
 
 mod forms;
 mod submission;
 pub mod xml;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Request};
+use axum::RequestExt;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, RawPathParams, Request};
 use axum::handler::Handler;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use kolo_core::clm::AppUser;
+use kolo_core::clm::{AppUser, DraftTarget, ProjectId};
 use kolo_core::ids::token_hash;
 use kolo_core::lang::Lang;
 
 use crate::app::AppState;
+use crate::clm::commands::{draft_server_url, server_url};
 use crate::web::i18n;
 use crate::web::{Access, RouteTable};
 
@@ -39,6 +54,13 @@ use crate::web::{Access, RouteTable};
 macro_rules! under_key {
     ($tail:literal) => {
         concat!("/v1/key/{token}/projects/{project}", $tail)
+    };
+}
+
+/// A route pattern under a draft's test server URL.
+macro_rules! under_test {
+    ($tail:literal) => {
+        concat!("/v1/test/{token}/projects/{project}/forms/{form}", $tail)
     };
 }
 
@@ -72,15 +94,75 @@ pub fn routes() -> RouteTable {
             // The handler counts bytes itself and answers 413 as OpenRosa XML.
             submission::receive.layer(DefaultBodyLimit::disable()),
         )
+        .get(
+            under_test!("/draft/formList"),
+            Access::AppUser,
+            forms::form_list,
+        )
+        .get(under_test!("/draft.xml"), Access::AppUser, forms::download)
+        .get(
+            under_test!("/draft/manifest"),
+            Access::AppUser,
+            forms::manifest,
+        )
+        .get(
+            under_test!("/draft/attachments/{name}"),
+            Access::AppUser,
+            forms::attachment,
+        )
+        .get(
+            under_test!("/draft/submission"),
+            Access::AppUser,
+            submission::preflight,
+        )
+        .post(
+            under_test!("/draft/submission"),
+            Access::AppUser,
+            submission::receive.layer(DefaultBodyLimit::disable()),
+        )
 }
 
-/// The app user a request comes from, as the guard found it.
+/// Who a device speaks for.
+#[derive(Clone, Debug)]
+pub enum Sender {
+    /// A monitor's device, with its app user's token.
+    AppUser(AppUser),
+    /// A phone trying a form's draft with the draft's token.
+    Draft(DraftTarget),
+}
+
+/// The device a request comes from, as the guard found it.
 #[derive(Clone, Debug)]
 pub struct Device {
-    pub app_user: AppUser,
-    /// `http(s)://HOST/v1/key/TOKEN/projects/ID`, as the device addressed us.
+    pub project_id: ProjectId,
+    pub sender: Sender,
+    /// `http(s)://HOST/v1/key/TOKEN/projects/ID`, or for a draft
+    /// `…/v1/test/TOKEN/projects/ID/forms/FORM/draft`, as the device addressed us.
     pub server_url: String,
     pub lang: Lang,
+}
+
+impl Device {
+    /// The URL a form's files hang from: `{base}.xml`, `{base}/manifest`,
+    /// `{base}/attachments/{name}`.
+    pub fn form_base_url(&self, xml_form_id: &str) -> String {
+        match self.sender {
+            Sender::AppUser(_) => format!(
+                "{}/forms/{}",
+                self.server_url,
+                xml::encode_segment(xml_form_id)
+            ),
+            Sender::Draft(_) => self.server_url.clone(),
+        }
+    }
+
+    /// The draft the device tries, if it tries one.
+    pub fn draft(&self) -> Option<&DraftTarget> {
+        match &self.sender {
+            Sender::Draft(target) => Some(target),
+            Sender::AppUser(_) => None,
+        }
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Device {
@@ -102,16 +184,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Device {
     }
 }
 
-/// Checks the app user's token against the project of the URL; refuses with
-/// 403 (not 401, which would make Collect ask for a password) otherwise.
+/// Checks the app user's (or the draft's) token against the project (and
+/// form) of the URL; refuses with 403 (not 401, which would make Collect ask
+/// for a password) otherwise.
 pub async fn device_guard(app: &AppState, mut request: Request, next: Next) -> Response {
     let lang = request_lang(request.headers());
-    let segments: Vec<&str> = request.uri().path().split('/').collect();
-    let (token, project) = match segments.as_slice() {
-        ["", "v1", "key", token, "projects", project, ..] => {
-            ((*token).to_owned(), (*project).to_owned())
-        }
-        _ => return refuse(lang),
+    let draft = request.uri().path().starts_with("/v1/test/");
+    // The route's parameters, percent-decoded.
+    let params: HashMap<String, String> = match request.extract_parts::<RawPathParams>().await {
+        Ok(params) => params
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+        Err(_) => return refuse(lang),
+    };
+    let (Some(token), Some(project)) = (params.get("token"), params.get("project")) else {
+        return refuse(lang);
     };
     if let Some(version) = request.headers().get("x-openrosa-version")
         && version.as_bytes() != b"1.0"
@@ -123,11 +211,28 @@ pub async fn device_guard(app: &AppState, mut request: Request, next: Next) -> R
             lang,
         );
     }
-    let app_user = match app.store.app_user_by_token(&token_hash(&token)).await {
-        Ok(Some(user)) if user.is_active() && user.project_id.0 == project => user,
-        Ok(_) => return refuse(lang),
+    let found = if draft {
+        app.store.draft_by_token(token).await.map(|target| {
+            target
+                .filter(|t| {
+                    t.project_id.0 == *project && Some(&t.xml_form_id) == params.get("form")
+                })
+                .map(Sender::Draft)
+        })
+    } else {
+        app.store
+            .app_user_by_token(&token_hash(token))
+            .await
+            .map(|user| {
+                user.filter(|u| u.is_active() && u.project_id.0 == *project)
+                    .map(Sender::AppUser)
+            })
+    };
+    let sender = match found {
+        Ok(Some(sender)) => sender,
+        Ok(None) => return refuse(lang),
         Err(error) => {
-            tracing::error!(%error, "looking up an app user");
+            tracing::error!(%error, "looking up a device's token");
             return xml::message(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "error",
@@ -136,12 +241,15 @@ pub async fn device_guard(app: &AppState, mut request: Request, next: Next) -> R
             );
         }
     };
-    let server_url = format!(
-        "{}/v1/key/{token}/projects/{project}",
-        origin(app, request.headers())
-    );
+    let origin = origin(app, request.headers());
+    let project = ProjectId(project.clone());
+    let server_url = match &sender {
+        Sender::AppUser(_) => server_url(&origin, token, &project),
+        Sender::Draft(target) => draft_server_url(&origin, token, &project, &target.xml_form_id),
+    };
     request.extensions_mut().insert(Arc::new(Device {
-        app_user,
+        project_id: project,
+        sender,
         server_url,
         lang,
     }));

@@ -8,6 +8,7 @@
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use kolo_core::StoreError;
 use kolo_core::clm::{
     NewSubmission, NewSubmissionFile, SubmissionId, SubmissionProblem, SubmissionVersionId,
     SubmitOutcome, check_device_id, check_file_name, expected_files, parse_submission,
@@ -18,7 +19,7 @@ use kolo_core::time::Timestamp;
 use sha2::{Digest, Sha256};
 
 use super::xml::{self, ACCEPT_CONTENT_LENGTH};
-use super::{Device, error, internal};
+use super::{Device, Sender, error, internal};
 use crate::app::AppState;
 use crate::clm::blobs::{BlobError, StagedBlob};
 use crate::clm::sort_values;
@@ -304,43 +305,59 @@ async fn store_submission(
         error(StatusCode::BAD_REQUEST, lang, id, &args)
     })?;
     let form_args = [("form", meta.xml_form_id.clone())];
+    let unknown_form = || {
+        error(
+            StatusCode::NOT_FOUND,
+            lang,
+            "openrosa-form-unknown",
+            &form_args,
+        )
+    };
+    if device
+        .draft()
+        .is_some_and(|d| d.xml_form_id != meta.xml_form_id)
+    {
+        // A draft's token takes submissions to that draft only.
+        return Err(unknown_form());
+    }
     let form = app
         .store
-        .form(&device.app_user.project_id, &meta.xml_form_id)
+        .form(&device.project_id, &meta.xml_form_id)
         .await
         .map_err(|e| internal(lang, "reading a form", e))?
-        .ok_or_else(|| {
-            error(
-                StatusCode::NOT_FOUND,
-                lang,
-                "openrosa-form-unknown",
-                &form_args,
-            )
-        })?;
-    if !form.state.accepts_submissions() {
-        return Err(error(
-            StatusCode::FORBIDDEN,
+        .ok_or_else(unknown_form)?;
+    let version = match device.draft() {
+        // A draft is tried whatever the published form's state.
+        Some(target) => form
+            .draft
+            .clone()
+            .filter(|d| d.id == target.version_id && d.version == meta.version),
+        None => {
+            if !form.state.accepts_submissions() {
+                return Err(error(
+                    StatusCode::FORBIDDEN,
+                    lang,
+                    "openrosa-form-closed",
+                    &form_args,
+                ));
+            }
+            app.store
+                .published_version(&form.id, &meta.version)
+                .await
+                .map_err(|e| internal(lang, "reading a form version", e))?
+        }
+    };
+    let version = version.ok_or_else(|| {
+        error(
+            StatusCode::NOT_FOUND,
             lang,
-            "openrosa-form-closed",
-            &form_args,
-        ));
-    }
-    let version = app
-        .store
-        .published_version(&form.id, &meta.version)
-        .await
-        .map_err(|e| internal(lang, "reading a form version", e))?
-        .ok_or_else(|| {
-            error(
-                StatusCode::NOT_FOUND,
-                lang,
-                "openrosa-version-unknown",
-                &[
-                    ("form", meta.xml_form_id.clone()),
-                    ("version", meta.version.clone()),
-                ],
-            )
-        })?;
+            "openrosa-version-unknown",
+            &[
+                ("form", meta.xml_form_id.clone()),
+                ("version", meta.version.clone()),
+            ],
+        )
+    })?;
     if version.public_key.is_some() && !meta.encrypted {
         return Err(error(
             StatusCode::BAD_REQUEST,
@@ -369,7 +386,10 @@ async fn store_submission(
         form_id: form.id.clone(),
         form_version_id: version.id.clone(),
         form_version: version.version.clone(),
-        app_user_id: Some(device.app_user.id.clone()),
+        app_user_id: match &device.sender {
+            Sender::AppUser(app_user) => Some(app_user.id.clone()),
+            Sender::Draft(_) => None,
+        },
         xml_sha256: hex(&Sha256::digest(&xml)),
         meta,
         expected_files: expected,
@@ -386,11 +406,27 @@ async fn store_submission(
         device_id,
         sort_values,
     };
-    let outcome = app
-        .store
-        .submit(&submission)
-        .await
-        .map_err(|e| internal(lang, "storing a submission", e))?;
+    let stored = match device.sender {
+        Sender::AppUser(_) => app.store.submit(&submission).await,
+        // Apart from the form's submissions, never in its table or exports.
+        Sender::Draft(_) => app.store.submit_draft(&submission).await,
+    };
+    let outcome = match stored {
+        Ok(outcome) => outcome,
+        // The draft was published or replaced since it was looked up.
+        Err(StoreError::NotFound(_)) => {
+            return Err(error(
+                StatusCode::NOT_FOUND,
+                lang,
+                "openrosa-version-unknown",
+                &[
+                    ("form", submission.meta.xml_form_id.clone()),
+                    ("version", submission.meta.version.clone()),
+                ],
+            ));
+        }
+        Err(e) => return Err(internal(lang, "storing a submission", e)),
+    };
     let instance_args = [("instance", instance)];
     match outcome {
         SubmitOutcome::Created(_) | SubmitOutcome::Edited(_) => {

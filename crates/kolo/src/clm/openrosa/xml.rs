@@ -84,15 +84,18 @@ pub struct ListedForm<'a> {
     pub version: &'a str,
     pub md5: &'a str,
     pub has_media: bool,
+    /// Where the form's files hang from (see `Device::form_base_url`):
+    /// absolute, under the device's server URL.
+    pub base_url: String,
 }
 
-/// The OpenRosa form list; URLs are absolute, under the app user's server URL.
-pub fn form_list(server_url: &str, forms: &[ListedForm<'_>]) -> String {
+/// The OpenRosa form list.
+pub fn form_list(forms: &[ListedForm<'_>]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xforms xmlns=\"http://openrosa.org/xforms/xformsList\">\n",
     );
     for form in forms {
-        let id = encode_segment(form.xml_form_id);
+        let base = &form.base_url;
         out.push_str("  <xform>\n");
         out.push_str(&format!(
             "    <formID>{}</formID>\n    <name>{}</name>\n    <version>{}</version>\n    <hash>md5:{}</hash>\n",
@@ -103,12 +106,12 @@ pub fn form_list(server_url: &str, forms: &[ListedForm<'_>]) -> String {
         ));
         out.push_str(&format!(
             "    <downloadUrl>{}</downloadUrl>\n",
-            escape(&format!("{server_url}/forms/{id}.xml"))
+            escape(&format!("{base}.xml"))
         ));
         if form.has_media {
             out.push_str(&format!(
                 "    <manifestUrl>{}</manifestUrl>\n",
-                escape(&format!("{server_url}/forms/{id}/manifest"))
+                escape(&format!("{base}/manifest"))
             ));
         }
         out.push_str("  </xform>\n");
@@ -123,16 +126,13 @@ pub struct ManifestFile<'a> {
     pub md5: &'a str,
 }
 
-pub fn manifest(server_url: &str, xml_form_id: &str, files: &[ManifestFile<'_>]) -> String {
+/// The manifest of a form whose files hang from `base_url`.
+pub fn manifest(base_url: &str, files: &[ManifestFile<'_>]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<manifest xmlns=\"http://openrosa.org/xforms/xformsManifest\">\n",
     );
     for file in files {
-        let url = format!(
-            "{server_url}/forms/{}/attachments/{}",
-            encode_segment(xml_form_id),
-            encode_segment(file.name)
-        );
+        let url = format!("{base_url}/attachments/{}", encode_segment(file.name));
         out.push_str(&format!(
             "  <mediaFile>\n    <filename>{}</filename>\n    <hash>md5:{}</hash>\n    <downloadUrl>{}</downloadUrl>\n  </mediaFile>\n",
             escape(file.name),
@@ -150,16 +150,17 @@ mod tests {
 
     #[test]
     fn the_form_list_parses_and_escapes() {
-        let list = form_list(
-            "http://h/v1/key/t/projects/p",
-            &[ListedForm {
-                xml_form_id: "a&b",
-                title: "<CLM>",
-                version: "1",
-                md5: "00",
-                has_media: true,
-            }],
-        );
+        let list = form_list(&[ListedForm {
+            xml_form_id: "a&b",
+            title: "<CLM>",
+            version: "1",
+            md5: "00",
+            has_media: true,
+            base_url: format!(
+                "http://h/v1/key/t/projects/p/forms/{}",
+                encode_segment("a&b")
+            ),
+        }]);
         let doc = roxmltree::Document::parse(&list).unwrap();
         let root = doc.root_element();
         assert_eq!(

@@ -23,11 +23,11 @@ use axum::response::Response;
 use kolo_core::auth::Action;
 use kolo_core::clm::{
     AppUserId, Form, ProjectAccess, ReviewState, SubmissionFilter, SubmissionSummary,
-    SubmissionVersionId, VersionState,
+    SubmissionVersionId, VersionState, is_client_audit,
 };
 use odk_data::export::{
-    CsvZipExport, ExportError, ExportLayout, ExportOptions, ExportRow, ReviewState as ExportReview,
-    RowStatus, XlsxExport,
+    CsvExport, CsvZipExport, ExportError, ExportLayout, ExportOptions, ExportRow,
+    ReviewState as ExportReview, RowStatus, XlsxExport,
 };
 use odk_data::{FormSchema, Submission};
 use serde::Deserialize;
@@ -66,13 +66,15 @@ pub fn routes() -> RouteTable {
 /// The export's options beyond the filters, from the same query string.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Choices {
+pub(crate) struct Choices {
     /// `true` (or a ticked box's `on`): the columns of every published version.
+    /// The API also takes Central's spelling, `deletedFields`.
+    #[serde(alias = "deletedFields")]
     deleted_fields: String,
 }
 
 impl Choices {
-    fn with(self, format: Format) -> Request {
+    pub(crate) fn with(self, format: Format) -> Request {
         Request {
             format,
             deleted_fields: matches!(self.deleted_fields.as_str(), "true" | "on" | "1"),
@@ -82,16 +84,18 @@ impl Choices {
 
 /// What kind of export, and how its columns are chosen.
 #[derive(Clone, Copy)]
-struct Request {
+pub(crate) struct Request {
     format: Format,
     deleted_fields: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub(crate) enum Format {
     CsvZip,
     CsvZipWithMedia,
     Xlsx,
+    /// The main table alone, as one CSV (Central's `submissions.csv`).
+    RootCsv,
 }
 
 impl Format {
@@ -100,6 +104,7 @@ impl Format {
             Format::CsvZip => "csv_zip",
             Format::CsvZipWithMedia => "csv_zip_with_attachments",
             Format::Xlsx => "xlsx",
+            Format::RootCsv => "csv",
         }
     }
 }
@@ -145,7 +150,7 @@ async fn xlsx(
     export(state, ctx, staff, path, query, choices.with(Format::Xlsx)).await
 }
 
-async fn export(
+pub(crate) async fn export(
     State(app): State<AppState>,
     ctx: RequestContext,
     staff: Staff,
@@ -185,6 +190,7 @@ async fn export(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             format!("{stem}.xlsx"),
         ),
+        Format::RootCsv => ("text/csv; charset=utf-8", format!("{stem}.csv")),
     };
     let (sender, receiver) = mpsc::channel::<io::Result<Bytes>>(4);
     let runtime = tokio::runtime::Handle::current();
@@ -298,6 +304,12 @@ impl<W: Write> Sink for CsvZipExport<W> {
     }
 }
 
+impl<W: Write> Sink for CsvExport<W> {
+    fn push(&mut self, row: &ExportRow<'_>) -> Result<(), ExportError> {
+        CsvExport::push(self, row)
+    }
+}
+
 impl<W: Write> Sink for XlsxExport<W> {
     fn push(&mut self, row: &ExportRow<'_>) -> Result<(), ExportError> {
         XlsxExport::push(self, row)
@@ -319,6 +331,11 @@ impl ExportJob {
                 self.rows(&mut export)?;
                 export.finish()?;
             }
+            Format::RootCsv => {
+                let mut export = CsvExport::new(&mut *out, layout)?;
+                self.rows(&mut export)?;
+                export.finish()?;
+            }
             Format::CsvZipWithMedia => {
                 let mut export = CsvZipExport::new(&mut *out, layout, &mut spools)?;
                 self.rows(&mut export)?;
@@ -330,7 +347,8 @@ impl ExportJob {
                                 .store
                                 .submission_attachments(&summary.current_version_id),
                         )?;
-                        for file in files {
+                        // Client audit logs are attachments, but not media (as in Central).
+                        for file in files.into_iter().filter(|f| !is_client_audit(&f.name)) {
                             let Some(blob) = file.blob else { continue };
                             let mut content =
                                 std::fs::File::open(job.app.blobs.path_of(&blob.sha256))?;

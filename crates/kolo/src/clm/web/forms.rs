@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::multipart::{Field, Multipart};
 use axum::extract::{DefaultBodyLimit, Form as FormBody, Path, Query, State};
 use axum::handler::Handler;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kolo_core::auth::Action;
 use kolo_core::clm::{
@@ -15,7 +15,6 @@ use kolo_core::clm::{
     check_file_name,
 };
 use kolo_core::lang::Lang;
-use kolo_core::time::Timestamp;
 use odk_data::{DataType, FieldKind, FormSchema};
 use serde::Deserialize;
 use xlsform::{Diagnostic, Severity};
@@ -23,11 +22,12 @@ use xlsform::{Diagnostic, Severity};
 use super::projects::{ProjectExtras, render_project};
 use super::{Choice, form_href, form_language, form_of, project_for, schema_of, xlsform_lang};
 use crate::app::AppState;
+use crate::clm::commands::{draft_server_url, settings_payload};
 use crate::clm::publish::{self, MAX_FORM_BYTES, MAX_FORM_FILE_BYTES, PublishError};
 use crate::web::format::datetime;
 use crate::web::upload::{Capped, read_capped};
 use crate::web::url::encode_component;
-use crate::web::{Access, AppError, Page, RequestContext, RouteTable, Staff, i18n};
+use crate::web::{Access, AppError, Page, RequestContext, RouteTable, Staff, i18n, qr};
 
 pub fn routes() -> RouteTable {
     let manage = Access::Staff(Action::ManageClmForms);
@@ -163,6 +163,11 @@ pub(crate) fn publish_problem(lang: Lang, error: &PublishError) -> Result<String
         PublishError::BadFileName(name, _) => {
             i18n::text_with(lang, "clm-attachment-bad-name", &[("name", name.clone())])
         }
+        PublishError::BadVersion(version, _) => i18n::text_with(
+            lang,
+            "clm-publish-version-bad",
+            &[("version", version.clone())],
+        ),
         PublishError::UnknownProject(_) => return Err(AppError::NotFound),
         PublishError::Blob(e) => return Err(AppError::Internal(e.to_string())),
         PublishError::Store(e) => return Err(AppError::Internal(e.to_string())),
@@ -174,6 +179,7 @@ async fn upload(
     State(app): State<AppState>,
     ctx: RequestContext,
     staff: Staff,
+    headers: HeaderMap,
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
@@ -220,7 +226,7 @@ async fn upload(
                 notice: Some(i18n::text(lang, "clm-draft-saved")),
                 ..FormView::default()
             };
-            let body = render_form(&app, &ctx, project, access, form, view).await?;
+            let body = render_form(&app, &ctx, &headers, project, access, form, view).await?;
             Ok(Html(body).into_response())
         }
         Err(error) => {
@@ -350,6 +356,7 @@ struct FormPage {
     draft: Option<FormVersion>,
     draft_version_taken: bool,
     draft_fields: Vec<FieldRow>,
+    draft_trial: Option<DraftTrial>,
     attachments: Vec<AttachmentRow>,
     missing: Vec<String>,
     view: FormView,
@@ -379,6 +386,7 @@ fn working_version(form: &Form) -> Option<&FormVersion> {
 pub(crate) async fn render_form(
     app: &AppState,
     ctx: &RequestContext,
+    headers: &HeaderMap,
     project: Project,
     access: ProjectAccess,
     form: Form,
@@ -392,6 +400,12 @@ pub(crate) async fn render_form(
             .iter()
             .any(|v| v.state != VersionState::Draft && v.version == d.version)
     });
+    let draft_trial = match (&form.draft, manage) {
+        (Some(draft), true) => {
+            draft_trial(app, headers, lang, &project, &form.xml_form_id, draft).await?
+        }
+        _ => None,
+    };
     let (draft_fields, attachments) = if manage {
         let fields = match &form.draft {
             Some(draft) => field_rows(schema_of(app, &draft.id).await?.as_ref(), lang),
@@ -452,12 +466,71 @@ pub(crate) async fn render_form(
         draft: form.draft.clone(),
         draft_version_taken,
         draft_fields,
+        draft_trial,
         attachments,
         missing,
         view,
         xml_form_id: form.xml_form_id,
     };
     Ok(page.render()?)
+}
+
+/// What the form page offers for trying the draft on a phone before
+/// publishing it: the draft's server URL for Collect, as a QR code too, and
+/// what phones have sent to it so far.
+pub(crate) struct DraftTrial {
+    pub server_url: String,
+    pub qr_svg: String,
+    pub submissions: Vec<DraftSubmissionRow>,
+}
+
+pub(crate) struct DraftSubmissionRow {
+    pub instance_id: String,
+    pub received: String,
+    pub files: String,
+}
+
+async fn draft_trial(
+    app: &AppState,
+    headers: &HeaderMap,
+    lang: Lang,
+    project: &Project,
+    xml_form_id: &str,
+    draft: &FormVersion,
+) -> Result<Option<DraftTrial>, AppError> {
+    let Some(token) = app.store.draft_token(&draft.id).await? else {
+        return Ok(None);
+    };
+    let server_url = draft_server_url(
+        &crate::clm::openrosa::origin(app, headers),
+        &token,
+        &project.id,
+        xml_form_id,
+    );
+    let name = i18n::text_with(
+        lang,
+        "clm-draft-collect-project",
+        &[("title", draft.title.clone())],
+    );
+    let payload = settings_payload(&server_url, &name);
+    let qr_svg = qr::svg(&payload, 240, &i18n::text(lang, "clm-draft-qr-label"))
+        .ok_or_else(|| AppError::Internal("the draft's settings do not fit a QR code".into()))?;
+    let submissions = app
+        .store
+        .draft_submissions(&draft.id)
+        .await?
+        .into_iter()
+        .map(|s| DraftSubmissionRow {
+            instance_id: s.instance_id,
+            received: datetime(s.received_at),
+            files: format!("{}/{}", s.files_present, s.files_expected),
+        })
+        .collect();
+    Ok(Some(DraftTrial {
+        server_url,
+        qr_svg,
+        submissions,
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -470,6 +543,7 @@ async fn form_page(
     State(app): State<AppState>,
     ctx: RequestContext,
     staff: Staff,
+    headers: HeaderMap,
     Path((id, xml_form_id)): Path<(String, String)>,
     Query(query): Query<Notice>,
 ) -> Result<Html<String>, AppError> {
@@ -486,7 +560,7 @@ async fn form_page(
         ..FormView::default()
     };
     Ok(Html(
-        render_form(&app, &ctx, project, access, form, view).await?,
+        render_form(&app, &ctx, &headers, project, access, form, view).await?,
     ))
 }
 
@@ -522,11 +596,12 @@ async fn publish_draft(
     State(app): State<AppState>,
     ctx: RequestContext,
     staff: Staff,
+    headers: HeaderMap,
     Path((id, xml_form_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let (project, access) = project_for(&app, &staff, &id, ProjectAccess::Manage).await?;
     let form = form_of(&app, &project, &xml_form_id).await?;
-    match publish::publish(&*app.store, &form.id).await {
+    match publish::publish(&*app.store, &app.blobs, &form.id).await {
         Ok(version) => {
             let files = app.store.form_attachments(&version.id).await?;
             let missing = files.iter().filter(|f| f.blob.is_none()).count();
@@ -552,7 +627,7 @@ async fn publish_draft(
                 problem: Some(publish_problem(ctx.lang, &error)?),
                 ..FormView::default()
             };
-            let body = render_form(&app, &ctx, project, access, form, view).await?;
+            let body = render_form(&app, &ctx, &headers, project, access, form, view).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(body)).into_response())
         }
     }
@@ -634,6 +709,7 @@ async fn upload_attachment(
     State(app): State<AppState>,
     ctx: RequestContext,
     staff: Staff,
+    headers: HeaderMap,
     Path((id, xml_form_id)): Path<(String, String)>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
@@ -649,40 +725,16 @@ async fn upload_attachment(
             i18n::text(lang, "clm-publish-no-draft")
         }
         (Some(version), Ok((name, staged))) => {
-            let blob = staged.blob.clone();
-            let content_type = publish::content_type_of(&name);
-            match app
-                .store
-                .attach_form_file(&version, &name, content_type, &blob, Timestamp::now())
-                .await
-            {
-                Ok(()) => {
-                    app.blobs
-                        .publish(staged)
-                        .await
-                        .map_err(|e| AppError::Internal(e.to_string()))?;
-                    // The file's name is the form's, not a person's: it may be kept.
-                    app.audit(
-                        &ctx,
-                        "clm.form.attachment",
-                        &format!("clm_form:{}", form.id),
-                        serde_json::json!({ "name": name, "bytes": blob.size }),
-                    )
-                    .await?;
+            match publish::attach_staged(&*app.store, &app.blobs, &version, &name, staged).await {
+                Ok(blob) => {
+                    audit_attachment(&app, &ctx, &form, &name, &blob).await?;
                     return Ok(Redirect::to(&format!(
                         "{}?notice=attached#attachments",
                         form_href(&project.id, &form.xml_form_id)
                     ))
                     .into_response());
                 }
-                Err(kolo_core::StoreError::NotFound(_)) => {
-                    app.blobs.discard(staged).await;
-                    i18n::text_with(lang, "clm-attachment-unexpected", &[("name", name)])
-                }
-                Err(error) => {
-                    app.blobs.discard(staged).await;
-                    return Err(error.into());
-                }
+                Err(error) => publish_problem(lang, &error)?,
             }
         }
     };
@@ -690,6 +742,24 @@ async fn upload_attachment(
         problem: Some(problem),
         ..FormView::default()
     };
-    let body = render_form(&app, &ctx, project, access, form, view).await?;
+    let body = render_form(&app, &ctx, &headers, project, access, form, view).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(body)).into_response())
+}
+
+/// Records a form file's upload; the file's name is the form's, not a
+/// person's, so it may be kept.
+pub(crate) async fn audit_attachment(
+    app: &AppState,
+    ctx: &RequestContext,
+    form: &Form,
+    name: &str,
+    blob: &BlobRef,
+) -> Result<(), AppError> {
+    app.audit(
+        ctx,
+        "clm.form.attachment",
+        &format!("clm_form:{}", form.id),
+        serde_json::json!({ "name": name, "bytes": blob.size }),
+    )
+    .await
 }
