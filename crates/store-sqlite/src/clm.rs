@@ -1063,7 +1063,17 @@ impl ClmStore for SqliteStore {
         filter: &SubmissionFilter,
     ) -> Result<Vec<SubmissionSummary>, StoreError> {
         let mut query = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
+        let limit = i64::from(filter.limit.max(1));
+        let offset = i64::from(filter.offset);
         if let Some(sort) = &filter.sort {
+            // The page's ids first, sorted on the bare rows; the counts of
+            // the summary are then computed for that page only, not for
+            // every row the sort passes over.
+            push_sort_join(&mut query, sort);
+            query.push(
+                " WHERE s.id IN (SELECT s.id FROM clm_submissions s JOIN clm_submission_versions v \
+                 ON v.submission_id = s.id AND v.is_current",
+            );
             push_sort_join(&mut query, sort);
             let unkeyed = SubmissionFilter {
                 after: None,
@@ -1071,19 +1081,26 @@ impl ClmStore for SqliteStore {
             };
             push_filter(&mut query, &unkeyed);
             push_sort_order(&mut query, sort);
+            query
+                .push(" LIMIT ")
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset)
+                .push(")");
+            push_sort_order(&mut query, sort);
         } else {
             push_filter(&mut query, filter);
-            query.push(if filter.oldest_first {
-                " ORDER BY s.created_at, s.id"
-            } else {
-                " ORDER BY s.created_at DESC, s.id DESC"
-            });
+            query
+                .push(if filter.oldest_first {
+                    " ORDER BY s.created_at, s.id"
+                } else {
+                    " ORDER BY s.created_at DESC, s.id DESC"
+                })
+                .push(" LIMIT ")
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset);
         }
-        query
-            .push(" LIMIT ")
-            .push_bind(i64::from(filter.limit.max(1)))
-            .push(" OFFSET ")
-            .push_bind(i64::from(filter.offset));
         let rows = query
             .build()
             .fetch_all(&self.pool)
