@@ -817,3 +817,52 @@ async fn review(
     ))
     .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asked(sort: &str, dir: &str) -> Option<(SortKey, bool)> {
+        Filters {
+            sort: sort.to_owned(),
+            dir: dir.to_owned(),
+            ..Filters::default()
+        }
+        .sort_key()
+    }
+
+    #[test]
+    fn sorts_are_read_with_their_usual_direction_and_the_older_spellings() {
+        assert_eq!(asked("", ""), Some((SortKey::Received, true)));
+        assert_eq!(asked("oldest", ""), Some((SortKey::Received, false)));
+        assert_eq!(asked("newest", "asc"), Some((SortKey::Received, false)));
+        assert_eq!(asked("app_user", ""), Some((SortKey::AppUser, false)));
+        assert_eq!(
+            asked("field:/data/oblast", "desc"),
+            Some((SortKey::Field("/data/oblast".into()), true))
+        );
+        // A direction that means nothing gives the column's usual one.
+        assert_eq!(asked("state", "sideways"), Some((SortKey::State, false)));
+        assert_eq!(asked("field:oblast", ""), None);
+        assert_eq!(asked("bogus", ""), None);
+    }
+
+    #[test]
+    fn a_header_link_reverses_the_current_sort_and_keeps_the_filters() {
+        let filters = Filters {
+            state: "approved".into(),
+            sort: "field:/data/w".into(),
+            dir: "asc".into(),
+            page: 3,
+            ..Filters::default()
+        };
+        let current = filters.sort_key().unwrap();
+        let (href, shown) = filters.header_link(&current.0, &current);
+        assert_eq!(shown, "ascending");
+        assert!(href.contains("state=approved"), "{href}");
+        assert!(href.ends_with("&dir=desc&page=1"), "{href}");
+        let (href, shown) = filters.header_link(&SortKey::Received, &current);
+        assert_eq!(shown, "none");
+        assert!(href.contains("sort=received&dir=desc"), "{href}");
+    }
+}
