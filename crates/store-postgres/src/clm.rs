@@ -166,22 +166,15 @@ fn push_sort_order(query: &mut QueryBuilder<Postgres>, sort: &SubmissionSort) {
     ));
 }
 
-/// Replaces a submission's sort values with those of its new current version,
-/// or, without them, marks them as still to be read. The caller holds the
-/// submission's row (updated or inserted in its transaction).
-async fn write_sort_values(
+/// Adds the sort values of a new submission's first version.
+async fn insert_sort_values(
     tx: &mut Tx,
     submission: &SubmissionId,
     form: &FormId,
-    values: Option<&[SortValue]>,
+    values: &[SortValue],
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM clm_submission_sort_values WHERE submission_id = $1")
-        .bind(&submission.0)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_error)?;
     // PostgreSQL takes at most 65,535 parameters per statement: 5 per row.
-    for chunk in values.unwrap_or_default().chunks(1000) {
+    for chunk in values.chunks(1000) {
         let mut query = QueryBuilder::<Postgres>::new(
             "INSERT INTO clm_submission_sort_values \
              (submission_id, form_id, field, value_num, value_text) ",
@@ -195,6 +188,24 @@ async fn write_sort_values(
         });
         query.build().execute(&mut **tx).await.map_err(db_error)?;
     }
+    Ok(())
+}
+
+/// Replaces a submission's sort values with those of its new current version,
+/// or, without them, marks them as still to be read. The caller holds the
+/// submission's row (updated in its transaction).
+async fn replace_sort_values(
+    tx: &mut Tx,
+    submission: &SubmissionId,
+    form: &FormId,
+    values: Option<&[SortValue]>,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM clm_submission_sort_values WHERE submission_id = $1")
+        .bind(&submission.0)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    insert_sort_values(tx, submission, form, values.unwrap_or_default()).await?;
     sqlx::query("UPDATE clm_submissions SET sort_values_ready = $2 WHERE id = $1")
         .bind(&submission.0)
         .bind(values.is_some())
@@ -503,7 +514,7 @@ impl PostgresStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
-            write_sort_values(
+            replace_sort_values(
                 &mut tx,
                 &submission_id,
                 &submission.form_id,
@@ -513,22 +524,23 @@ impl PostgresStore {
             SubmitOutcome::Edited(submission_id)
         } else {
             sqlx::query(
-                "INSERT INTO clm_submissions (id, form_id, review_state, created_at, updated_at, device_id) \
-                 VALUES ($1, $2, 'received', $3, $3, $4)",
+                "INSERT INTO clm_submissions (id, form_id, review_state, created_at, updated_at, \
+                 device_id, sort_values_ready) VALUES ($1, $2, 'received', $3, $3, $4, $5)",
             )
             .bind(&submission.submission_id.0)
             .bind(&submission.form_id.0)
             .bind(now.seconds())
             .bind(&submission.device_id)
+            .bind(submission.sort_values.is_some())
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
             insert_version(&mut tx, submission, &submission.submission_id, 1).await?;
-            write_sort_values(
+            insert_sort_values(
                 &mut tx,
                 &submission.submission_id,
                 &submission.form_id,
-                submission.sort_values.as_deref(),
+                submission.sort_values.as_deref().unwrap_or_default(),
             )
             .await?;
             SubmitOutcome::Created(submission.submission_id.clone())
@@ -1067,7 +1079,17 @@ impl ClmStore for PostgresStore {
         filter: &SubmissionFilter,
     ) -> Result<Vec<SubmissionSummary>, StoreError> {
         let mut query = QueryBuilder::<Postgres>::new(SUMMARY_SELECT);
+        let limit = i64::from(filter.limit.max(1));
+        let offset = i64::from(filter.offset);
         if let Some(sort) = &filter.sort {
+            // The page's ids first, sorted on the bare rows; the counts of
+            // the summary are then computed for that page only, not for
+            // every row the sort passes over.
+            push_sort_join(&mut query, sort);
+            query.push(
+                " WHERE s.id IN (SELECT s.id FROM clm_submissions s JOIN clm_submission_versions v \
+                 ON v.submission_id = s.id AND v.is_current",
+            );
             push_sort_join(&mut query, sort);
             let unkeyed = SubmissionFilter {
                 after: None,
@@ -1075,19 +1097,26 @@ impl ClmStore for PostgresStore {
             };
             push_filter(&mut query, &unkeyed);
             push_sort_order(&mut query, sort);
+            query
+                .push(" LIMIT ")
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset)
+                .push(")");
+            push_sort_order(&mut query, sort);
         } else {
             push_filter(&mut query, filter);
-            query.push(if filter.oldest_first {
-                " ORDER BY s.created_at, s.id"
-            } else {
-                " ORDER BY s.created_at DESC, s.id DESC"
-            });
+            query
+                .push(if filter.oldest_first {
+                    " ORDER BY s.created_at, s.id"
+                } else {
+                    " ORDER BY s.created_at DESC, s.id DESC"
+                })
+                .push(" LIMIT ")
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset);
         }
-        query
-            .push(" LIMIT ")
-            .push_bind(i64::from(filter.limit.max(1)))
-            .push(" OFFSET ")
-            .push_bind(i64::from(filter.offset));
         let rows = query
             .build()
             .fetch_all(&self.pool)
@@ -1280,7 +1309,7 @@ impl ClmStore for PostgresStore {
             .await
             .map_err(db_error)?;
             if let (Some(form), true) = (form, current) {
-                write_sort_values(
+                replace_sort_values(
                     &mut tx,
                     &pending.submission_id,
                     &FormId(form),

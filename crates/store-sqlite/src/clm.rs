@@ -163,21 +163,15 @@ fn push_sort_order(query: &mut QueryBuilder<Sqlite>, sort: &SubmissionSort) {
     query.push(format!(" ORDER BY {keys}, s.created_at DESC, s.id DESC"));
 }
 
-/// Replaces a submission's sort values with those of its new current version,
-/// or, without them, marks them as still to be read.
-async fn write_sort_values(
+/// Adds the sort values of a new submission's first version.
+async fn insert_sort_values(
     tx: &mut Conn,
     submission: &SubmissionId,
     form: &FormId,
-    values: Option<&[SortValue]>,
+    values: &[SortValue],
 ) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM clm_submission_sort_values WHERE submission_id = ?1")
-        .bind(&submission.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
-    // SQLite takes at most 32,766 parameters per statement: 4 per row.
-    for chunk in values.unwrap_or_default().chunks(1000) {
+    // SQLite takes at most 32,766 parameters per statement: 5 per row.
+    for chunk in values.chunks(1000) {
         let mut query = QueryBuilder::<Sqlite>::new(
             "INSERT INTO clm_submission_sort_values \
              (submission_id, form_id, field, value_num, value_text) ",
@@ -191,6 +185,23 @@ async fn write_sort_values(
         });
         query.build().execute(&mut *tx).await.map_err(db_error)?;
     }
+    Ok(())
+}
+
+/// Replaces a submission's sort values with those of its new current version,
+/// or, without them, marks them as still to be read.
+async fn replace_sort_values(
+    tx: &mut Conn,
+    submission: &SubmissionId,
+    form: &FormId,
+    values: Option<&[SortValue]>,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM clm_submission_sort_values WHERE submission_id = ?1")
+        .bind(&submission.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    insert_sort_values(tx, submission, form, values.unwrap_or_default()).await?;
     sqlx::query("UPDATE clm_submissions SET sort_values_ready = ?2 WHERE id = ?1")
         .bind(&submission.0)
         .bind(values.is_some())
@@ -498,7 +509,7 @@ async fn submit_in(tx: &mut Conn, submission: &NewSubmission) -> Result<SubmitOu
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
-        write_sort_values(
+        replace_sort_values(
             tx,
             &submission_id,
             &submission.form_id,
@@ -508,22 +519,23 @@ async fn submit_in(tx: &mut Conn, submission: &NewSubmission) -> Result<SubmitOu
         SubmitOutcome::Edited(submission_id)
     } else {
         sqlx::query(
-            "INSERT INTO clm_submissions (id, form_id, review_state, created_at, updated_at, device_id) \
-                 VALUES (?1, ?2, 'received', ?3, ?3, ?4)",
+            "INSERT INTO clm_submissions (id, form_id, review_state, created_at, updated_at, \
+                 device_id, sort_values_ready) VALUES (?1, ?2, 'received', ?3, ?3, ?4, ?5)",
         )
         .bind(&submission.submission_id.0)
         .bind(&submission.form_id.0)
         .bind(now.seconds())
         .bind(&submission.device_id)
+        .bind(submission.sort_values.is_some())
         .execute(&mut *tx)
         .await
         .map_err(db_error)?;
         insert_version(tx, submission, &submission.submission_id, 1).await?;
-        write_sort_values(
+        insert_sort_values(
             tx,
             &submission.submission_id,
             &submission.form_id,
-            submission.sort_values.as_deref(),
+            submission.sort_values.as_deref().unwrap_or_default(),
         )
         .await?;
         SubmitOutcome::Created(submission.submission_id.clone())
@@ -1051,7 +1063,17 @@ impl ClmStore for SqliteStore {
         filter: &SubmissionFilter,
     ) -> Result<Vec<SubmissionSummary>, StoreError> {
         let mut query = QueryBuilder::<Sqlite>::new(SUMMARY_SELECT);
+        let limit = i64::from(filter.limit.max(1));
+        let offset = i64::from(filter.offset);
         if let Some(sort) = &filter.sort {
+            // The page's ids first, sorted on the bare rows; the counts of
+            // the summary are then computed for that page only, not for
+            // every row the sort passes over.
+            push_sort_join(&mut query, sort);
+            query.push(
+                " WHERE s.id IN (SELECT s.id FROM clm_submissions s JOIN clm_submission_versions v \
+                 ON v.submission_id = s.id AND v.is_current",
+            );
             push_sort_join(&mut query, sort);
             let unkeyed = SubmissionFilter {
                 after: None,
@@ -1059,19 +1081,26 @@ impl ClmStore for SqliteStore {
             };
             push_filter(&mut query, &unkeyed);
             push_sort_order(&mut query, sort);
+            query
+                .push(" LIMIT ")
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset)
+                .push(")");
+            push_sort_order(&mut query, sort);
         } else {
             push_filter(&mut query, filter);
-            query.push(if filter.oldest_first {
-                " ORDER BY s.created_at, s.id"
-            } else {
-                " ORDER BY s.created_at DESC, s.id DESC"
-            });
+            query
+                .push(if filter.oldest_first {
+                    " ORDER BY s.created_at, s.id"
+                } else {
+                    " ORDER BY s.created_at DESC, s.id DESC"
+                })
+                .push(" LIMIT ")
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset);
         }
-        query
-            .push(" LIMIT ")
-            .push_bind(i64::from(filter.limit.max(1)))
-            .push(" OFFSET ")
-            .push_bind(i64::from(filter.offset));
         let rows = query
             .build()
             .fetch_all(&self.pool)
@@ -1255,7 +1284,7 @@ impl ClmStore for SqliteStore {
             .await
             .map_err(db_error)?;
             if let Some(form) = form {
-                write_sort_values(
+                replace_sort_values(
                     &mut tx,
                     &pending.submission_id,
                     &FormId(form),

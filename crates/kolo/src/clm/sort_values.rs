@@ -55,6 +55,14 @@ pub fn columns(schema: &FormSchema) -> Vec<Column> {
     out
 }
 
+/// The paths of the fields the table shows, which it can be sorted by.
+pub fn column_paths(schema: &FormSchema) -> Vec<String> {
+    columns(schema)
+        .iter()
+        .map(|c| schema.field(c.field()).path.clone())
+        .collect()
+}
+
 /// The sort values of one submission read against the schema of the form
 /// version it was made with. A submission that does not match it has none
 /// (its cells are blank in the table too).
@@ -144,4 +152,40 @@ pub async fn for_new(
     }
     let schema = schema_of(app, form_version).await.ok()?;
     Some(read(&schema, xml))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FORM: &str = r#"<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa">
+  <h:head><h:title>T</h:title><model>
+    <instance><data id="t" version="1"><waiting/><site/><g><note/></g><visit jr:template=""><place/></visit><meta><instanceID/></meta></data></instance>
+    <bind nodeset="/data/waiting" type="int"/><bind nodeset="/data/site" type="string"/>
+    <bind nodeset="/data/g/note" type="string"/><bind nodeset="/data/visit/place" type="string"/>
+  </model></h:head>
+  <h:body><group ref="/data/visit"><repeat nodeset="/data/visit"><input ref="/data/visit/place"/></repeat></group></h:body></h:html>"#;
+
+    #[test]
+    fn reads_the_columns_values_numbers_as_numbers_and_repeat_counts() {
+        let schema = FormSchema::from_xform(FORM).unwrap();
+        let xml = br#"<data id="t" version="1"><waiting> 10 </waiting><site></site><g><note>Queue</note></g><visit><place>A</place></visit><visit><place>B</place></visit><meta><instanceID>uuid:1</instanceID></meta></data>"#;
+        let values = read(&schema, xml);
+        let by_field = |path: &str| values.iter().find(|v| v.field == path).cloned();
+        assert_eq!(by_field("/data/waiting").unwrap().number, Some(10.0));
+        assert_eq!(by_field("/data/g/note").unwrap().text, "Queue");
+        assert_eq!(by_field("/data/g/note").unwrap().number, None);
+        // Blank answers and metadata are not kept; a repeat keeps its count.
+        assert!(by_field("/data/site").is_none());
+        assert!(by_field("/data/meta/instanceID").is_none());
+        assert_eq!(by_field("/data/visit").unwrap().number, Some(2.0));
+        // A value that is not a number sorts as text; a foreign document has none.
+        let odd = br#"<data id="t"><waiting>soon</waiting></data>"#;
+        assert_eq!(read(&schema, odd)[0].number, None);
+        assert!(read(&schema, b"<other/>").is_empty());
+        assert_eq!(
+            column_paths(&schema),
+            ["/data/waiting", "/data/site", "/data/g/note", "/data/visit"]
+        );
+    }
 }

@@ -253,7 +253,11 @@ fn new_submission(
         expected_files: Vec::new(),
         files: Vec::new(),
         received_at,
-        device_id: None,
+        // Collect's form of a device's id; one per fictional phone.
+        device_id: Some(format!(
+            "collect:demo{}",
+            &app_user.0[..app_user.0.len().min(12)]
+        )),
         // Read before the table is first sorted by a field.
         sort_values: None,
     })

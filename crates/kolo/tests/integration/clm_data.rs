@@ -228,6 +228,25 @@ async fn the_table_sorts_by_every_column_both_ways_with_paging_and_filters_kept(
     let (newest, _, _) = rows(&app, &browser, &format!("{table}?sort=field:/data/nothing")).await;
     let (default, _, _) = rows(&app, &browser, &table).await;
     assert_eq!(newest, default);
+    // The API sorts as the page does.
+    let token = crate::fixtures::api_token(&browser).await;
+    let listed: serde_json::Value = browser
+        .client
+        .get(app.url(&format!(
+            "/api/v1/clm/projects/{project}/forms/clm_test/submissions?sort=field:/data/waiting&dir=desc"
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed["submissions"][0]["instance_id"], "uuid:w0-edit",
+        "{listed}"
+    );
+    assert_eq!(listed["submissions"][1]["instance_id"], "uuid:w54");
     let (oldest, _, _) = rows(&app, &browser, &format!("{table}?sort=received&dir=asc")).await;
     let (default_last, _, _) = rows(&app, &browser, &format!("{table}?page=2")).await;
     assert_eq!(oldest[0], default_last[default_last.len() - 1]);

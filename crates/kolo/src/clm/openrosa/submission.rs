@@ -63,21 +63,13 @@ struct SubmissionQuery {
     device_id: Option<String>,
 }
 
-/// The `deviceID` of the query string (blank is none), or the refusal.
-fn device_id_of(uri: &Uri, lang: Lang) -> Result<Option<String>, Response> {
-    let bad = |detail: &str| {
-        error(
-            StatusCode::BAD_REQUEST,
-            lang,
-            "openrosa-device-id-bad",
-            &[("detail", detail.to_owned())],
-        )
-    };
+/// The `deviceID` of the query string (blank is none), or what is wrong with it.
+fn device_id_of(uri: &Uri) -> Result<Option<String>, &'static str> {
     let Query(query) = Query::<SubmissionQuery>::try_from_uri(uri)
-        .map_err(|_| bad("the query string cannot be read"))?;
+        .map_err(|_| "the query string cannot be read")?;
     let device_id = query.device_id.filter(|id| !id.trim().is_empty());
     if let Some(id) = &device_id {
-        check_device_id(id).map_err(bad)?;
+        check_device_id(id)?;
     }
     Ok(device_id)
 }
@@ -85,9 +77,16 @@ fn device_id_of(uri: &Uri, lang: Lang) -> Result<Option<String>, Response> {
 /// `POST …/submission`.
 pub async fn receive(State(app): State<AppState>, device: Device, request: Request) -> Response {
     let lang = device.lang;
-    let device_id = match device_id_of(request.uri(), lang) {
+    let device_id = match device_id_of(request.uri()) {
         Ok(id) => id,
-        Err(refusal) => return refusal,
+        Err(detail) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                lang,
+                "openrosa-device-id-bad",
+                &[("detail", detail.to_owned())],
+            );
+        }
     };
     let declared = request
         .headers()

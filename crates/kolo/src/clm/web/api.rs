@@ -547,14 +547,17 @@ async fn submissions(
     let form = form_of(&app, &project, &xml_form_id).await?;
     filters.page = filters.page.max(1);
     let allowed = visible_app_users(&app, &staff.user, &project.id, access).await?;
-    let filter = filters.to_filter(&form, allowed);
-    let total = app.store.count_submissions(&filter).await?;
-    let list = app.store.submissions(&filter).await?;
-    let names = app_user_names(&app.store.app_users(&project.id).await?);
     let schema = match &form.current {
         Some(v) => Some(schema_of(&app, &v.id).await?),
         None => None,
     };
+    // A sort the table does not have gives the date order, as on the page.
+    let (filter, _) = filters
+        .sorted_filter(&app, &form, schema.as_deref(), allowed)
+        .await?;
+    let total = app.store.count_submissions(&filter).await?;
+    let list = app.store.submissions(&filter).await?;
+    let names = app_user_names(&app.store.app_users(&project.id).await?);
     let mut out = Vec::with_capacity(list.len());
     for s in &list {
         let mut values = serde_json::Map::new();

@@ -132,10 +132,36 @@ impl Filters {
         Some((key, descending))
     }
 
+    /// The store's filter for this query, with its sort if the form's table
+    /// has that column; otherwise the sort is dropped (the date, newest first)
+    /// and `false` comes back, for the page to say so. A sort by a field first
+    /// reads the values of any submission stored without them.
+    pub(crate) async fn sorted_filter(
+        &mut self,
+        app: &AppState,
+        form: &Form,
+        schema: Option<&FormSchema>,
+        allowed: Option<Vec<AppUserId>>,
+    ) -> Result<(SubmissionFilter, bool), AppError> {
+        let known = match self.sort_key() {
+            Some((SortKey::Field(path), _)) => {
+                schema.is_some_and(|s| sort_values::column_paths(s).contains(&path))
+            }
+            Some(_) => true,
+            None => false,
+        };
+        if !known {
+            self.sort.clear();
+            self.dir.clear();
+        } else if let Some((SortKey::Field(_), _)) = self.sort_key() {
+            sort_values::catch_up(app, &form.id).await?;
+        }
+        Ok((self.to_filter(form, allowed), known))
+    }
+
     /// The store's filter for this form, narrowed to the app users the person
-    /// may read (`allowed`, `None` for all). Sorts by date, app user or state;
-    /// a sort by a field needs its values read first (see `table`), so it is
-    /// added there.
+    /// may read (`allowed`, `None` for all), in the order asked for (see
+    /// `sorted_filter`, which checks it first).
     pub(crate) fn to_filter(
         &self,
         form: &Form,
@@ -149,10 +175,11 @@ impl Filters {
             (Some(mine), Some(one)) => Some(mine.into_iter().filter(|a| *a == one).collect()),
         };
         let (key, descending) = self.sort_key().unwrap_or((SortKey::Received, true));
-        let column = match key {
+        let column = match &key {
             SortKey::AppUser => Some(SortColumn::AppUser),
             SortKey::State => Some(SortColumn::ReviewState),
-            SortKey::Received | SortKey::Field(_) => None,
+            SortKey::Field(path) => Some(SortColumn::Field(path.clone())),
+            SortKey::Received => None,
         };
         SubmissionFilter {
             form_id: Some(form.id.clone()),
@@ -307,36 +334,17 @@ async fn table(
         }
         None => None,
     };
-    let field_paths: Vec<String> = schema
-        .as_ref()
-        .map(|(schema, _)| {
-            columns(schema)
-                .iter()
-                .map(|c| schema.field(c.field()).path.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-
     // A sort the table does not have falls back to the date, and says so.
-    let mut sort_problem = None;
-    let sort = match filters.sort_key() {
-        Some((SortKey::Field(path), _)) if !field_paths.contains(&path) => None,
-        other => other,
-    };
-    let sort = sort.unwrap_or_else(|| {
-        sort_problem = Some(i18n::text(lang, "clm-sort-unknown"));
-        filters.sort.clear();
-        filters.dir.clear();
-        (SortKey::Received, true)
-    });
-    let mut filter = filters.to_filter(&form, allowed.clone());
-    if let (SortKey::Field(path), descending) = &sort {
-        sort_values::catch_up(&app, &form.id).await?;
-        filter.sort = Some(SubmissionSort {
-            column: SortColumn::Field(path.clone()),
-            descending: *descending,
-        });
-    }
+    let (filter, known) = filters
+        .sorted_filter(
+            &app,
+            &form,
+            schema.as_ref().map(|(s, _)| s.as_ref()),
+            allowed.clone(),
+        )
+        .await?;
+    let sort_problem = (!known).then(|| i18n::text(lang, "clm-sort-unknown"));
+    let sort = filters.sort_key().unwrap_or((SortKey::Received, true));
     let total = app.store.count_submissions(&filter).await?;
     let summaries = app.store.submissions(&filter).await?;
 
@@ -354,25 +362,33 @@ async fn table(
         header(i18n::text(lang, "clm-review-state"), SortKey::State),
     ];
     if let Some((schema, language)) = &schema {
-        for (column, path) in columns(schema).iter().zip(&field_paths) {
+        for column in columns(schema) {
+            let field = column.field();
             headers.push(header(
-                label_path(schema, column.field(), language.as_deref()),
-                SortKey::Field(path.clone()),
+                label_path(schema, field, language.as_deref()),
+                SortKey::Field(schema.field(field).path.clone()),
             ));
         }
     }
+    // One query for the page's XML rather than one per row.
+    let wanted: Vec<_> = summaries
+        .iter()
+        .filter(|s| !s.encrypted)
+        .map(|s| s.current_version_id.clone())
+        .collect();
+    let mut xmls: HashMap<_, _> = app
+        .store
+        .submission_xmls(&wanted)
+        .await?
+        .into_iter()
+        .collect();
     let mut rows = Vec::with_capacity(summaries.len());
     for summary in &summaries {
         let link = format!("{href}/submissions/{}", summary.id);
         let mut cells = Vec::new();
         if let Some((schema, language)) = &schema
-            && !summary.encrypted
+            && let Some(xml) = xmls.remove(&summary.current_version_id)
         {
-            let xml = app
-                .store
-                .submission_xml(&summary.current_version_id)
-                .await?
-                .unwrap_or_default();
             let text = String::from_utf8_lossy(&xml);
             // A submission that no longer matches the form shows blank cells;
             // its page still shows the XML's values that can be read.
@@ -800,4 +816,53 @@ async fn review(
         detail.summary.id
     ))
     .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asked(sort: &str, dir: &str) -> Option<(SortKey, bool)> {
+        Filters {
+            sort: sort.to_owned(),
+            dir: dir.to_owned(),
+            ..Filters::default()
+        }
+        .sort_key()
+    }
+
+    #[test]
+    fn sorts_are_read_with_their_usual_direction_and_the_older_spellings() {
+        assert_eq!(asked("", ""), Some((SortKey::Received, true)));
+        assert_eq!(asked("oldest", ""), Some((SortKey::Received, false)));
+        assert_eq!(asked("newest", "asc"), Some((SortKey::Received, false)));
+        assert_eq!(asked("app_user", ""), Some((SortKey::AppUser, false)));
+        assert_eq!(
+            asked("field:/data/oblast", "desc"),
+            Some((SortKey::Field("/data/oblast".into()), true))
+        );
+        // A direction that means nothing gives the column's usual one.
+        assert_eq!(asked("state", "sideways"), Some((SortKey::State, false)));
+        assert_eq!(asked("field:oblast", ""), None);
+        assert_eq!(asked("bogus", ""), None);
+    }
+
+    #[test]
+    fn a_header_link_reverses_the_current_sort_and_keeps_the_filters() {
+        let filters = Filters {
+            state: "approved".into(),
+            sort: "field:/data/w".into(),
+            dir: "asc".into(),
+            page: 3,
+            ..Filters::default()
+        };
+        let current = filters.sort_key().unwrap();
+        let (href, shown) = filters.header_link(&current.0, &current);
+        assert_eq!(shown, "ascending");
+        assert!(href.contains("state=approved"), "{href}");
+        assert!(href.ends_with("&dir=desc&page=1"), "{href}");
+        let (href, shown) = filters.header_link(&SortKey::Received, &current);
+        assert_eq!(shown, "none");
+        assert!(href.contains("sort=received&dir=desc"), "{href}");
+    }
 }
