@@ -419,7 +419,7 @@ async fn exports_are_central_shaped_streamed_audited_and_keep_client_audits_out_
         }
     }
     assert_eq!(audited(&app, "clm.export").await, 3);
-    let list = json(api.get(&format!("{forms}")).await).await;
+    let list = json(api.get(&forms).await).await;
     assert_eq!(list["forms"][0]["current"]["version"], "1");
     assert!(list["forms"][0]["draft"].is_null());
     app.finish().await;
