@@ -159,6 +159,8 @@ async fn run(name: &str, database_url: Option<String>, count: usize) -> anyhow::
                         expected_files: Vec::new(),
                         files: Vec::new(),
                         received_at: Timestamp(1_709_244_000 + n as i64),
+                        device_id: None,
+                        sort_values: None,
                     })
                     .await?;
             }

@@ -1,22 +1,34 @@
 //! Learning-outcome figures at scale: 10,000 events of 30 participants each.
 //! First the statistics of every event on its own (kolo-stats: paired scores,
-//! normalised gain, signed-rank test), then the evidence page's work over all
-//! of them on a real SQLite store: reading the facts and comparing the
-//! formats. Run with `cargo bench -p kolo --bench outcomes`;
-//! `KOLO_BENCH_EVENTS` and `KOLO_BENCH_PARTICIPANTS` change the sizes.
+//! normalised gain, signed-rank test), then the evidence page over all of
+//! them on a real store: reading the per-event summaries, comparing the
+//! formats, and the page itself through a real server on a loopback port.
+//! SQLite, then PostgreSQL when `KOLO_BENCH_DATABASE_URL` names a server.
+//! Run with `cargo bench -p kolo --bench outcomes`; `KOLO_BENCH_EVENTS` and
+//! `KOLO_BENCH_PARTICIPANTS` change the sizes.
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use jiff::ToSpan;
 use jiff::civil::Date;
+use kolo::app::start;
+use kolo::config::ServerConfig;
 use kolo::outcomes::evidence::compare;
 use kolo::storage::open_store;
+use kolo::vault::Vault;
+use kolo_core::Store;
+use kolo_core::auth::{LoginName, NewUser, Password, Role, RoleSet, hash_password};
 use kolo_core::events::{EventDetails, EventFilter, EventFormat, EventId, EventStatus};
 use kolo_core::ids::new_id;
 use kolo_core::outcomes::{Instrument, InstrumentKind, NewResponse, ResponseSource, ShortCode};
 use kolo_core::participants::Uic;
 use kolo_core::time::Timestamp;
+use kolo_store_postgres::scratch::ScratchDatabase;
 use stats::{MinimumN, ScorePair, learning_outcomes};
+use tokio::net::TcpListener;
+
+const PASSWORD: &str = "a long benchmark passphrase";
 
 /// A small deterministic generator, so every run scores the same people.
 struct Lcg(u64);
@@ -76,9 +88,41 @@ async fn main() -> anyhow::Result<()> {
     }
     let per_event = started.elapsed();
 
-    // 2. The same load in a real store, and the evidence page's work over it.
+    println!("| figure | value |");
+    println!("| --- | --- |");
+    println!("| events × participants | {events} × {people} |");
+    println!(
+        "| statistics of every event on its own (paired scores, gain, signed-rank test) | {:.0} ms in all, {:.1} µs per event ({tested} events tested) |",
+        per_event.as_secs_f64() * 1000.0,
+        per_event.as_secs_f64() * 1e6 / events as f64
+    );
+
+    // 2. The same load in a real store, and the evidence page over it.
+    evidence("SQLite", None, events, people).await?;
+    match std::env::var("KOLO_BENCH_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        Some(server) => {
+            let scratch = ScratchDatabase::create(&server).await?;
+            let outcome = evidence("PostgreSQL", Some(scratch.url()), events, people).await;
+            scratch.drop_database().await?;
+            outcome?;
+        }
+        None => println!("\n(PostgreSQL skipped: set KOLO_BENCH_DATABASE_URL to measure it)"),
+    }
+    Ok(())
+}
+
+async fn evidence(
+    name: &str,
+    database_url: Option<String>,
+    events: usize,
+    people: usize,
+) -> anyhow::Result<()> {
+    let minimum = MinimumN::STANDARD;
     let dir = tempfile::tempdir()?;
-    let store = open_store(dir.path(), None).await?;
+    let store: Arc<dyn Store> = open_store(dir.path(), database_url.as_deref()).await?;
     let start: Date = "2024-01-08".parse()?;
     let started = Instant::now();
     let mut rng = Lcg(42);
@@ -171,27 +215,106 @@ async fn main() -> anyhow::Result<()> {
     let figures = compare(&facts, &minimum);
     let compared = started.elapsed();
     let paired: usize = figures.iter().map(|f| f.outcomes.scores.paired).sum();
+    let page = evidence_page(&store, dir.path(), database_url).await?;
 
-    println!("| figure | value |");
-    println!("| --- | --- |");
-    println!("| events × participants | {events} × {people} |");
     println!(
-        "| statistics of every event on its own (paired scores, gain, signed-rank test) | {:.0} ms in all, {:.1} µs per event ({tested} events tested) |",
-        per_event.as_secs_f64() * 1000.0,
-        per_event.as_secs_f64() * 1e6 / events as f64
-    );
-    println!(
-        "| filling the SQLite store (events, instruments, {} responses) | {:.1} s |",
-        facts.scores.len(),
+        "| {name}: filling the store (events, instruments, {} responses) | {:.1} s |",
+        events * people * 2,
         filled.as_secs_f64()
     );
     println!(
-        "| evidence page: reading the facts of every event | {:.0} ms |",
+        "| {name}: reading the summaries of every event ({} rows of paired scores) | {:.0} ms |",
+        facts.scores.len(),
         read.as_secs_f64() * 1000.0
     );
     println!(
-        "| evidence page: comparing the formats ({paired} pairs) | {:.0} ms |",
+        "| {name}: comparing the formats ({paired} pairs) | {:.0} ms |",
         compared.as_secs_f64() * 1000.0
     );
+    println!(
+        "| {name}: GET /outcomes/evidence through the server, every event (median of 5, min–max) | {:.0} ms ({:.0}–{:.0} ms) |",
+        page[2].as_secs_f64() * 1000.0,
+        page[0].as_secs_f64() * 1000.0,
+        page[4].as_secs_f64() * 1000.0
+    );
     Ok(())
+}
+
+/// Five timed requests for the evidence page as a coordinator, sorted.
+async fn evidence_page(
+    store: &Arc<dyn Store>,
+    data: &std::path::Path,
+    database_url: Option<String>,
+) -> anyhow::Result<Vec<Duration>> {
+    store
+        .create_user(
+            &NewUser {
+                login: LoginName::parse("coordinator").map_err(|e| anyhow::anyhow!("{e:?}"))?,
+                display_name: "Bench coordinator".into(),
+                roles: RoleSet::of(&[Role::Coordinator]),
+                oblast: None,
+                password_hash: hash_password(
+                    &Password::new(PASSWORD, "coordinator")
+                        .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+                ),
+            },
+            Timestamp::now(),
+        )
+        .await?;
+    store
+        .set_setting(kolo_core::org::setting::TWO_FACTOR_ROLES, "")
+        .await?;
+    let vault = Arc::new(Vault::open(data)?);
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let config = ServerConfig::new(data.to_owned(), database_url, listener.local_addr()?);
+    let server = start(store.clone(), vault, config, listener).await?;
+    let base = format!("http://{}", server.addr);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let login = client
+        .get(format!("{base}/login"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let csrf = login
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("login", "coordinator"),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await?;
+    let mut times = Vec::with_capacity(5);
+    for _ in 0..5 {
+        let started = Instant::now();
+        let response = client
+            .get(format!("{base}/outcomes/evidence"))
+            .send()
+            .await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "evidence page: {}",
+            response.status()
+        );
+        let body = response.text().await?;
+        anyhow::ensure!(
+            body.contains("id=\"evidence\""),
+            "the evidence table is missing"
+        );
+        times.push(started.elapsed());
+    }
+    server.shutdown().await;
+    times.sort();
+    Ok(times)
 }

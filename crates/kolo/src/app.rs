@@ -72,6 +72,8 @@ pub struct AppInner {
     pub routes: RouteIndex,
     /// Files of forms and submissions (`DATA/blobs`).
     pub blobs: crate::clm::blobs::BlobStore,
+    /// Form schemas already read (see `clm::schemas`).
+    pub schemas: crate::clm::schemas::SchemaCache,
     org: RwLock<OrgProfile>,
 }
 
@@ -185,6 +187,7 @@ pub async fn build(
         config,
         routes: RouteIndex::new(specs),
         blobs,
+        schemas: Default::default(),
         org: RwLock::new(org),
     }));
     let router = router

@@ -559,6 +559,72 @@ impl FormSchema {
         }
     }
 
+    /// This schema together with the fields only older versions of the form have: the
+    /// columns of an export with ODK Central's `deletedFields=true`. `older` comes newest
+    /// first, so where a path is in several versions the newest definition (its type,
+    /// labels, choices) wins, this schema's above all. A field found only in older versions
+    /// is placed after the last field under the same parent, so a removed top-level question
+    /// comes after the current ones. A field whose parent is a plain value here (a question
+    /// that became a group's name, or the reverse) is left out: one path cannot be both.
+    pub fn with_fields_of<'a>(
+        &self,
+        older: impl IntoIterator<Item = &'a FormSchema>,
+    ) -> FormSchema {
+        let mut merged = self.clone();
+        for version in older {
+            // Document order: a removed group comes before its own fields.
+            for (id, _) in version.walk().skip(1) {
+                let field = &version.fields[id];
+                if merged.by_path.contains_key(&field.path) {
+                    continue;
+                }
+                let Some(parent) = field
+                    .parent
+                    .and_then(|p| merged.by_path(&version.fields[p].path))
+                    .filter(|p| merged.fields[*p].kind != FieldKind::Value)
+                else {
+                    continue;
+                };
+                let new_id = merged.fields.len();
+                merged.fields.push(Field {
+                    parent: Some(parent),
+                    children: Vec::new(),
+                    table: 0,
+                    slot: 0,
+                    ..field.clone()
+                });
+                merged.fields[parent].children.push(new_id);
+                merged.by_path.insert(field.path.clone(), new_id);
+            }
+        }
+        merged.renumber_in_document_order();
+        merged.tables.clear();
+        merged.build_tables();
+        merged
+    }
+
+    /// Puts [`FormSchema::fields`] back in document order after fields were added.
+    fn renumber_in_document_order(&mut self) {
+        let order: Vec<FieldId> = self.walk().map(|(id, _)| id).collect();
+        let mut new_id = vec![0; self.fields.len()];
+        for (new, old) in order.iter().enumerate() {
+            new_id[*old] = new;
+        }
+        let mut fields: Vec<Field> = order.iter().map(|old| self.fields[*old].clone()).collect();
+        for field in &mut fields {
+            field.parent = field.parent.map(|p| new_id[p]);
+            for child in &mut field.children {
+                *child = new_id[*child];
+            }
+        }
+        self.by_path = fields
+            .iter()
+            .enumerate()
+            .map(|(id, f)| (f.path.clone(), id))
+            .collect();
+        self.fields = fields;
+    }
+
     /// The table a repeat field's instances form.
     pub fn repeat_table(&self, repeat: FieldId) -> Option<usize> {
         self.tables.iter().position(|t| t.field == repeat)

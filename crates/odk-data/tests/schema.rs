@@ -126,3 +126,78 @@ fn what_is_not_an_xform_is_refused_with_the_reason() {
         SchemaError::Xml(XmlError::Malformed { line: 1, .. })
     ));
 }
+
+/// A small XForm whose instance is `fields` (raw XML) with an int bind on `/d/age` if present.
+fn versioned(version: &str, fields: &str) -> String {
+    format!(
+        r#"<h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml">
+  <h:head><h:title>V</h:title><model>
+    <instance><d id="v" version="{version}">{fields}<meta><instanceID/></meta></d></instance>
+    <bind nodeset="/d/age" type="int"/><bind nodeset="/d/g/old_in_group" type="int"/>
+  </model></h:head><h:body/></h:html>"#
+    )
+}
+
+#[test]
+fn older_versions_add_their_removed_fields_after_the_current_ones() {
+    let v1 = FormSchema::from_xform(&versioned(
+        "1",
+        "<age/><gone/><g><kept/><old_in_group/></g>",
+    ))
+    .unwrap();
+    let v2 = FormSchema::from_xform(&versioned(
+        "2",
+        "<age/><g><kept/></g><added/><was_group><x/></was_group>",
+    ))
+    .unwrap();
+    let v3 = FormSchema::from_xform(&versioned("3", "<g><kept/></g><added/><was_group/><age/>"))
+        .unwrap();
+    let merged = v3.with_fields_of([&v2, &v1]);
+    let paths: Vec<&str> = merged
+        .walk()
+        .skip(1)
+        .map(|(id, _)| merged.field(id).path.as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/d/g",
+            "/d/g/kept",
+            "/d/g/old_in_group",
+            "/d/added",
+            "/d/was_group",
+            "/d/age",
+            "/d/meta",
+            "/d/meta/instanceID",
+            "/d/gone",
+        ]
+    );
+    // Fields stay in document order, and the tables follow the new tree.
+    let ids: Vec<usize> = merged.walk().map(|(id, _)| id).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    let main: Vec<&str> = merged.tables[0]
+        .values
+        .iter()
+        .map(|id| merged.field(*id).name.as_str())
+        .collect();
+    assert_eq!(
+        main,
+        [
+            "kept",
+            "old_in_group",
+            "added",
+            "was_group",
+            "age",
+            "instanceID",
+            "gone"
+        ]
+    );
+    assert_eq!(
+        merged
+            .field(merged.by_path("/d/g/old_in_group").unwrap())
+            .data_type,
+        DataType::Int
+    );
+    // The current version alone is unchanged.
+    assert!(v3.by_path("/d/gone").is_none());
+}

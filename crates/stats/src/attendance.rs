@@ -1,32 +1,49 @@
 //! Attendance retention over the days of an event: who of those registered
-//! came every day, and how attendance fell off day by day.
+//! came every day, and how attendance fell off day by day. The same figures
+//! pool several events of different lengths (the evidence across events):
+//! each person counts against the days of their own event.
 
 use crate::{Figure, MinimumN, Share, StatsError};
 
 /// The longest event whose attendance can be recorded, in days.
 pub const MAX_EVENT_DAYS: usize = 64;
 
-/// Who was present on which day of one event.
+/// Who was present on which day of one event, or of several pooled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attendance {
+    /// The longest event's days.
     event_days: usize,
-    /// One bit per day (bit 0 is day 1) for each registered participant.
-    participants: Vec<u64>,
+    groups: Vec<Group>,
+}
+
+/// People registered at an event of `event_days` days, present on the days
+/// of `days` (bit 0 is day 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Group {
+    event_days: usize,
+    days: u64,
+    people: usize,
+}
+
+impl Group {
+    fn every_day(&self) -> bool {
+        let all = if self.event_days == 64 {
+            u64::MAX
+        } else {
+            (1_u64 << self.event_days) - 1
+        };
+        self.days & all == all
+    }
 }
 
 impl Attendance {
     /// An event of `event_days` days (1 to [`MAX_EVENT_DAYS`]) with nobody
-    /// registered yet.
+    /// registered yet; for pooled events, the longest event's days.
     pub fn new(event_days: usize) -> Result<Self, StatsError> {
-        if event_days == 0 || event_days > MAX_EVENT_DAYS {
-            return Err(StatsError::TooManyEventDays {
-                event_days,
-                max: MAX_EVENT_DAYS,
-            });
-        }
+        check_days(event_days)?;
         Ok(Self {
             event_days,
-            participants: Vec::new(),
+            groups: Vec::new(),
         })
     }
 
@@ -38,26 +55,76 @@ impl Attendance {
         for &day in days_present {
             if day == 0 || day > self.event_days {
                 return Err(StatsError::AttendanceDayOutOfRange {
-                    participant: self.participants.len() + 1,
+                    participant: self.registered() + 1,
                     day,
                     event_days: self.event_days,
                 });
             }
             days |= 1 << (day - 1);
         }
-        self.participants.push(days);
+        self.groups.push(Group {
+            event_days: self.event_days,
+            days,
+            people: 1,
+        });
+        Ok(())
+    }
+
+    /// Registers `people` participants of a shorter (or equally long) event
+    /// of `event_days` days, each present on the days of `days_present`
+    /// (bit 0 is day 1): how the evidence pools events of different lengths.
+    pub fn register_pattern(
+        &mut self,
+        event_days: usize,
+        days_present: u64,
+        people: usize,
+    ) -> Result<(), StatsError> {
+        check_days(event_days)?;
+        if event_days > self.event_days {
+            return Err(StatsError::TooManyEventDays {
+                event_days,
+                max: self.event_days,
+            });
+        }
+        let beyond = if event_days == 64 {
+            0
+        } else {
+            days_present >> event_days
+        };
+        if beyond != 0 {
+            return Err(StatsError::AttendanceDayOutOfRange {
+                participant: self.registered() + 1,
+                day: event_days + 1 + beyond.trailing_zeros() as usize,
+                event_days,
+            });
+        }
+        self.groups.push(Group {
+            event_days,
+            days: days_present,
+            people,
+        });
         Ok(())
     }
 
     /// Participants registered so far.
     pub fn registered(&self) -> usize {
-        self.participants.len()
+        self.groups.iter().map(|g| g.people).sum()
     }
 
-    /// Days of the event.
+    /// Days of the event (of the longest, when pooled).
     pub fn event_days(&self) -> usize {
         self.event_days
     }
+}
+
+fn check_days(event_days: usize) -> Result<(), StatsError> {
+    if event_days == 0 || event_days > MAX_EVENT_DAYS {
+        return Err(StatsError::TooManyEventDays {
+            event_days,
+            max: MAX_EVENT_DAYS,
+        });
+    }
+    Ok(())
 }
 
 /// Retention over an event's days.
@@ -65,9 +132,10 @@ impl Attendance {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Retention {
     pub registered: usize,
-    /// Registered participants present on every day; n counts registered.
+    /// Registered participants present on every day of their event; n
+    /// counts registered.
     pub present_every_day: Figure<Share>,
-    /// One entry per day, day 1 first.
+    /// One entry per day, day 1 first (up to the longest event's last day).
     pub days: Vec<DayAttendance>,
 }
 
@@ -78,7 +146,8 @@ pub struct DayAttendance {
     /// Day number, from 1.
     pub day: usize,
     pub present: usize,
-    /// Present this day out of registered; n counts registered.
+    /// Present this day out of those registered at events that have this
+    /// day (everyone registered, for one event); n counts them.
     pub share_of_registered: Figure<Share>,
     /// Present the day before but not this day (0 on day 1): the drop-off.
     pub left_since_previous_day: usize,
@@ -89,46 +158,31 @@ pub struct DayAttendance {
 pub fn retention(attendance: &Attendance, minimum: &MinimumN) -> Retention {
     let registered = attendance.registered();
     let needed = minimum.share.max(1);
-    let share = |count| {
-        Figure::when_enough(registered, needed, || Share {
-            count,
-            of: registered,
-        })
+    let share = |count, of| Figure::when_enough(of, needed, || Share { count, of });
+    let people = |keep: &dyn Fn(&Group) -> bool| -> usize {
+        attendance
+            .groups
+            .iter()
+            .filter(|g| keep(g))
+            .map(|g| g.people)
+            .sum()
     };
-
-    let every_day_mask = if attendance.event_days == 64 {
-        u64::MAX
-    } else {
-        (1_u64 << attendance.event_days) - 1
-    };
-    let present_every_day = attendance
-        .participants
-        .iter()
-        .filter(|&&days| days & every_day_mask == every_day_mask)
-        .count();
+    let present_every_day = people(&|g| g.every_day());
 
     let days = (0..attendance.event_days)
         .map(|index| {
             let today = 1_u64 << index;
-            let present = attendance
-                .participants
-                .iter()
-                .filter(|&&days| days & today != 0)
-                .count();
+            let present = people(&|g| g.days & today != 0);
             let left_since_previous_day = if index == 0 {
                 0
             } else {
                 let yesterday = 1_u64 << (index - 1);
-                attendance
-                    .participants
-                    .iter()
-                    .filter(|&&days| days & yesterday != 0 && days & today == 0)
-                    .count()
+                people(&|g| g.event_days > index && g.days & yesterday != 0 && g.days & today == 0)
             };
             DayAttendance {
                 day: index + 1,
                 present,
-                share_of_registered: share(present),
+                share_of_registered: share(present, people(&|g| g.event_days > index)),
                 left_since_previous_day,
             }
         })
@@ -136,7 +190,7 @@ pub fn retention(attendance: &Attendance, minimum: &MinimumN) -> Retention {
 
     Retention {
         registered,
-        present_every_day: share(present_every_day),
+        present_every_day: share(present_every_day, registered),
         days,
     }
 }
@@ -232,5 +286,52 @@ mod tests {
             Figure::TooFew { n: 2, needed: 5 }
         );
         assert_eq!(retention.days[1].present, 1);
+    }
+
+    #[test]
+    fn pooled_events_count_each_person_against_the_days_of_their_own_event() {
+        let mut pooled = Attendance::new(3).expect("three days");
+        // A one-day event: 4 came, 1 did not.
+        pooled.register_pattern(1, 0b1, 4).expect("valid");
+        pooled.register_pattern(1, 0b0, 1).expect("valid");
+        // A three-day event, as in `three_day_training`.
+        for days in [
+            &[1, 2, 3][..],
+            &[1, 2, 3],
+            &[1, 2],
+            &[1],
+            &[2, 3],
+            &[],
+            &[1, 2, 3],
+        ] {
+            pooled.register(days).expect("valid");
+        }
+        let retention = retention(&pooled, &MinimumN::STANDARD);
+        assert_eq!(retention.registered, 12);
+        assert_eq!(
+            retention.present_every_day.value(),
+            Some(&Share { count: 7, of: 12 })
+        );
+        let day = |d: usize| retention.days[d - 1];
+        assert_eq!(
+            day(1).share_of_registered.value(),
+            Some(&Share { count: 9, of: 12 })
+        );
+        // Day 2 exists only at the three-day event: 5 of its 7.
+        assert_eq!(
+            day(2).share_of_registered.value(),
+            Some(&Share { count: 5, of: 7 })
+        );
+        assert_eq!(day(2).left_since_previous_day, 1);
+        assert_eq!(day(3).present, 4);
+    }
+
+    #[test]
+    fn a_pattern_with_days_beyond_its_event_is_refused() {
+        let mut pooled = Attendance::new(3).expect("three days");
+        assert!(pooled.register_pattern(2, 0b100, 1).is_err());
+        assert!(pooled.register_pattern(4, 0b1, 1).is_err());
+        assert!(pooled.register_pattern(0, 0, 1).is_err());
+        assert_eq!(pooled.registered(), 0);
     }
 }

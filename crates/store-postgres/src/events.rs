@@ -187,6 +187,8 @@ impl EventStore for PostgresStore {
             .map_err(db_error)?;
         }
         write_children(&mut tx, id, details).await?;
+        // The days may have changed, and with them who was there every day.
+        crate::summaries::refresh_attendance(&mut tx, &id.0).await?;
         tx.commit().await.map_err(db_error)
     }
 

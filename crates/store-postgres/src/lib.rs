@@ -17,6 +17,7 @@ mod schema;
 pub mod scratch;
 mod settings;
 mod snapshot;
+mod summaries;
 mod two_factor;
 
 use std::path::Path;

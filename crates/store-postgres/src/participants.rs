@@ -18,7 +18,7 @@ use sqlx::{Postgres, QueryBuilder, Transaction};
 
 use crate::registrations::insert_registration;
 use crate::rows::{corrupt, get};
-use crate::{PostgresStore, db_error};
+use crate::{PostgresStore, db_error, summaries};
 
 const COLUMNS: &str = "id, uic, uic_scheme, nickname, oblast, group_kind, gender, age_band, \
      consent_contact, consent_certificate, real_name, phone, messenger, phone_index, merged_into, \
@@ -72,6 +72,15 @@ impl ParticipantStore for PostgresStore {
         }
         for registration in registrations {
             insert_registration(&mut tx, registration).await?;
+        }
+        let mut events: Vec<&str> = registrations
+            .iter()
+            .map(|r| r.event_id.0.as_str())
+            .collect();
+        events.sort_unstable();
+        events.dedup();
+        for event in events {
+            summaries::refresh_attendance(&mut tx, event).await?;
         }
         tx.commit().await.map_err(db_error)
     }
@@ -310,6 +319,9 @@ impl ParticipantStore for PostgresStore {
                         .await
                         .map_err(db_error)?;
                     outcome.combined += 1;
+                    // Two registrations became one: the event's retention changed.
+                    summaries::refresh_attendance(&mut tx, &get::<String>(row, "event_id")?)
+                        .await?;
                 }
                 None => {
                     sqlx::query(

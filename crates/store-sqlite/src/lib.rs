@@ -16,6 +16,7 @@ mod rows;
 mod schema;
 mod settings;
 mod snapshot;
+mod summaries;
 mod two_factor;
 
 use std::path::Path;

@@ -7,9 +7,9 @@ use async_trait::async_trait;
 use kolo_core::StoreError;
 use kolo_core::events::{EventFilter, EventFormat, EventId};
 use kolo_core::outcomes::{
-    Answer, AnswerOption, AttendanceFact, EvidenceEvent, EvidenceFacts, Instrument, InstrumentKind,
-    NewResponse, OutcomeStore, Question, QuestionKind, RatingFact, ResponseSource, SaveOutcome,
-    ScoreFact, ShortCode, StagedResults, StoredResponse, Template,
+    Answer, AnswerOption, AttendanceCount, EvidenceFacts, FollowUpCount, Instrument,
+    InstrumentKind, NewResponse, OutcomeStore, Question, QuestionKind, RatingCount, ResponseSource,
+    SaveOutcome, ScorePairCount, ShortCode, StagedResults, StoredResponse, Template,
 };
 use kolo_core::participants::{Sealed, Uic};
 use kolo_core::time::Timestamp;
@@ -18,7 +18,7 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::events::{day, push_filter};
 use crate::rows::{corrupt, get};
-use crate::{SqliteStore, db_error};
+use crate::{SqliteStore, db_error, summaries};
 
 type Tx = Transaction<'static, Sqlite>;
 
@@ -184,6 +184,24 @@ impl OutcomeStore for SqliteStore {
         tx.commit().await.map_err(db_error)
     }
 
+    async fn delete_template(&self, id: &str) -> Result<(), StoreError> {
+        let mut tx = self.write_transaction().await?;
+        sqlx::query("DELETE FROM outcome_template_questions WHERE template_id = ?1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let done = sqlx::query("DELETE FROM outcome_templates WHERE id = ?1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("template"));
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
     async fn create_instruments(&self, instruments: &[Instrument]) -> Result<(), StoreError> {
         let mut tx = self.write_transaction().await?;
         for instrument in instruments {
@@ -297,6 +315,7 @@ impl OutcomeStore for SqliteStore {
         }
         match insert_response(&mut tx, response).await {
             Ok(()) => {
+                refresh_summaries(&mut tx, std::slice::from_ref(response)).await?;
                 tx.commit().await.map_err(db_error)?;
                 Ok(SaveOutcome::Saved)
             }
@@ -322,6 +341,7 @@ impl OutcomeStore for SqliteStore {
                     other => other,
                 })?;
         }
+        refresh_summaries(&mut tx, responses).await?;
         tx.commit().await.map_err(db_error)
     }
 
@@ -431,7 +451,9 @@ impl OutcomeStore for SqliteStore {
         filter: &EventFilter,
         topic: Option<&str>,
     ) -> Result<EvidenceFacts, StoreError> {
-        let scope = |select: &str| {
+        // Every query reads a per-event summary (summaries.rs) joined to the
+        // events of the filter, counted per format.
+        let scope = |select: &str, group: &str| {
             let mut query = QueryBuilder::<Sqlite>::new(select);
             query.push(" WHERE e.status <> 'cancelled'");
             push_filter(&mut query, filter);
@@ -441,98 +463,93 @@ impl OutcomeStore for SqliteStore {
                     .push_bind(topic.to_owned())
                     .push(")");
             }
+            query.push(group);
             query
         };
         let mut facts = EvidenceFacts::default();
         let rows = scope(
-            "SELECT e.id, e.title, e.type_id, e.format, e.start_date, e.end_date FROM events e",
+            "SELECT e.format, COUNT(*) AS people FROM events e",
+            " AND EXISTS (SELECT 1 FROM outcome_event_scores s WHERE s.event_id = e.id) GROUP BY e.format",
         )
-        .push(" ORDER BY e.start_date, e.id")
         .build()
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        let mut index: HashMap<String, usize> = HashMap::with_capacity(rows.len());
         for row in &rows {
-            let id: String = get(row, "id")?;
-            index.insert(id.clone(), facts.events.len());
-            facts.events.push(EvidenceEvent {
-                id: EventId(id),
-                title: get(row, "title")?,
-                type_id: get(row, "type_id")?,
-                format: EventFormat::parse(&get::<String>(row, "format")?)
-                    .ok_or_else(|| corrupt("events.format"))?,
-                start: day(row, "start_date")?,
-                end: day(row, "end_date")?,
-            });
+            facts.events_with_pairs.push((format(row)?, people(row)?));
         }
-        let event_of = |row: &SqliteRow| -> Result<usize, StoreError> {
-            index
-                .get(&get::<String>(row, "event_id")?)
-                .copied()
-                .ok_or_else(|| corrupt("outcome_instruments.event_id"))
-        };
         let rows = scope(
-            "SELECT i.event_id, i.kind, r.uic, r.points, r.max_points FROM outcome_responses r \
-             JOIN outcome_instruments i ON i.id = r.instrument_id JOIN events e ON e.id = i.event_id",
+            "SELECT e.format, s.pre_points, s.pre_max, s.post_points, s.post_max, SUM(s.people) AS people \
+             FROM outcome_event_scores s JOIN events e ON e.id = s.event_id",
+            " GROUP BY e.format, s.pre_points, s.pre_max, s.post_points, s.post_max",
         )
-        .push(" AND i.kind IN ('pre_test', 'post_test') AND r.points IS NOT NULL AND r.max_points > 0")
         .build()
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
         for row in &rows {
-            facts.scores.push(ScoreFact {
-                event: event_of(row)?,
-                kind: InstrumentKind::parse(&get::<String>(row, "kind")?)
-                    .ok_or_else(|| corrupt("outcome_instruments.kind"))?,
-                uic: get(row, "uic")?,
-                points: points(row, "points")?.unwrap_or(0),
-                max_points: points(row, "max_points")?.unwrap_or(0),
+            let whole = |column: &str| {
+                u32::try_from(get::<i64>(row, column)?)
+                    .map_err(|_| corrupt("outcome_event_scores.points"))
+            };
+            facts.scores.push(ScorePairCount {
+                format: format(row)?,
+                pre_points: whole("pre_points")?,
+                pre_max: whole("pre_max")?,
+                post_points: whole("post_points")?,
+                post_max: whole("post_max")?,
+                people: people(row)?,
             });
         }
         let rows = scope(
-            "SELECT i.event_id, a.item, a.answer FROM outcome_answers a \
-             JOIN outcome_responses r ON r.id = a.response_id \
-             JOIN outcome_instruments i ON i.id = r.instrument_id JOIN events e ON e.id = i.event_id",
+            "SELECT e.format, a.item, a.answer, SUM(a.people) AS people \
+             FROM outcome_event_answers a JOIN events e ON e.id = a.event_id",
+            " GROUP BY e.format, a.item, a.answer",
         )
-        .push(" AND ((i.kind = 'feedback' AND (a.item = 'recommend' OR a.item LIKE 'likert.%')) \
-               OR (i.kind = 'follow_up' AND a.item = 'used'))")
         .build()
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
         for row in &rows {
-            let event = event_of(row)?;
             let item: String = get(row, "item")?;
             let answer: String = get(row, "answer")?;
             if item == "used" {
-                facts.follow_up.push((event, answer == "yes"));
+                facts.follow_up.push(FollowUpCount {
+                    format: format(row)?,
+                    used: answer == "yes",
+                    people: people(row)?,
+                });
             } else {
-                facts.ratings.push(RatingFact {
-                    event,
+                facts.ratings.push(RatingCount {
+                    format: format(row)?,
                     item: item.strip_prefix("likert.").unwrap_or(&item).to_owned(),
                     value: answer
                         .parse()
                         .map_err(|_| corrupt("outcome_answers.answer"))?,
+                    people: people(row)?,
                 });
             }
         }
         let rows = scope(
-            "SELECT r.event_id, \
-             (SELECT COUNT(*) FROM event_days d WHERE d.event_id = r.event_id) AS days, \
-             (SELECT COUNT(*) FROM attendance a WHERE a.registration_id = r.id) AS present \
-             FROM registrations r JOIN events e ON e.id = r.event_id",
+            "SELECT e.format, p.event_days, p.days_present, p.kept, SUM(p.people) AS people \
+             FROM (SELECT event_id, event_days, days_present, people, EXISTS (SELECT 1 FROM event_attendance_patterns k \
+             WHERE k.event_id = o.event_id AND k.days_present <> 0) AS kept FROM event_attendance_patterns o) p \
+             JOIN events e ON e.id = p.event_id",
+            " GROUP BY e.format, p.event_days, p.days_present, p.kept",
         )
         .build()
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
         for row in &rows {
-            facts.attendance.push(AttendanceFact {
-                event: event_of(row)?,
-                days: u32::try_from(get::<i64>(row, "days")?).unwrap_or(0),
-                present: u32::try_from(get::<i64>(row, "present")?).unwrap_or(0),
+            facts.attendance.push(AttendanceCount {
+                format: format(row)?,
+                event_days: u32::try_from(get::<i64>(row, "event_days")?)
+                    .map_err(|_| corrupt("event_attendance_patterns.event_days"))?,
+                days_present: u64::try_from(get::<i64>(row, "days_present")?)
+                    .map_err(|_| corrupt("event_attendance_patterns.days_present"))?,
+                register_kept: get(row, "kept")?,
+                people: people(row)?,
             });
         }
         Ok(facts)
@@ -571,6 +588,14 @@ impl SqliteStore {
     }
 }
 
+fn format(row: &SqliteRow) -> Result<EventFormat, StoreError> {
+    EventFormat::parse(&get::<String>(row, "format")?).ok_or_else(|| corrupt("events.format"))
+}
+
+fn people(row: &SqliteRow) -> Result<usize, StoreError> {
+    usize::try_from(get::<i64>(row, "people")?).map_err(|_| corrupt("summary count"))
+}
+
 fn weeks(row: &SqliteRow) -> Result<u32, StoreError> {
     u32::try_from(get::<i64>(row, "follow_up_weeks")?).map_err(|_| corrupt("follow_up_weeks"))
 }
@@ -589,6 +614,30 @@ async fn count_refused(tx: &mut Tx, instrument_id: &str) -> Result<(), StoreErro
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
+    Ok(())
+}
+
+/// Rebuilds the evidence summaries of the events these responses belong to,
+/// once per event however many responses it received.
+async fn refresh_summaries(tx: &mut Tx, responses: &[NewResponse]) -> Result<(), StoreError> {
+    let mut instruments: Vec<&str> = responses.iter().map(|r| r.instrument_id.as_str()).collect();
+    instruments.sort_unstable();
+    instruments.dedup();
+    let mut events = Vec::with_capacity(instruments.len());
+    for instrument in instruments {
+        let event: Option<String> =
+            sqlx::query_scalar("SELECT event_id FROM outcome_instruments WHERE id = ?1")
+                .bind(instrument)
+                .fetch_optional(&mut **tx)
+                .await
+                .map_err(db_error)?;
+        events.extend(event);
+    }
+    events.sort_unstable();
+    events.dedup();
+    for event in &events {
+        summaries::refresh_outcomes(tx, event).await?;
+    }
     Ok(())
 }
 

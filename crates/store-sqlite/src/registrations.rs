@@ -15,7 +15,7 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 
 use crate::events::day;
 use crate::rows::{corrupt, get};
-use crate::{SqliteStore, db_error};
+use crate::{SqliteStore, db_error, summaries};
 
 /// Rows per multi-row statement, well under SQLite's limit of bound values.
 const CHUNK: usize = 200;
@@ -25,20 +25,23 @@ impl RegistrationStore for SqliteStore {
     async fn register(&self, registration: &NewRegistration) -> Result<(), StoreError> {
         let mut tx = self.write_transaction().await?;
         insert_registration(&mut tx, registration).await?;
+        summaries::refresh_attendance(&mut tx, &registration.event_id.0).await?;
         tx.commit().await.map_err(db_error)
     }
 
     async fn unregister(&self, event: &EventId, id: &RegistrationId) -> Result<(), StoreError> {
+        let mut tx = self.write_transaction().await?;
         let deleted = sqlx::query("DELETE FROM registrations WHERE event_id = ?1 AND id = ?2")
             .bind(&event.0)
             .bind(&id.0)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db_error)?;
         if deleted.rows_affected() == 0 {
             return Err(StoreError::NotFound("registration"));
         }
-        Ok(())
+        summaries::refresh_attendance(&mut tx, &event.0).await?;
+        tx.commit().await.map_err(db_error)
     }
 
     async fn registrations(&self, event: &EventId) -> Result<Vec<Registration>, StoreError> {
@@ -120,6 +123,9 @@ impl RegistrationStore for SqliteStore {
             });
             insert.build().execute(&mut *tx).await.map_err(db_error)?;
         }
+        // New registrations belong to this event (the caller's check), so
+        // one rebuild covers them and the marks.
+        summaries::refresh_attendance(&mut tx, &event.0).await?;
         tx.commit().await.map_err(db_error)
     }
 

@@ -3,8 +3,11 @@
 //! - Coordinators manage every project.
 //! - Staff named on a project as manager manage it; as data viewer, they read
 //!   its submissions.
-//! - Monitors read the submissions sent by the app users linked to their account.
+//! - Monitors read the submissions sent by the app users linked to their account,
+//!   and only on projects they are assigned to: named on the staff, or holding
+//!   one of the project's app users. Any other project does not exist for them.
 //! - Viewers (donors, board) see no submission at all: only suppressed figures.
+//! - Everyone else (trainers, admins, …) sees only the projects they are named on.
 
 use super::project::ProjectRole;
 use crate::auth::{Role, User};
@@ -21,8 +24,13 @@ pub enum ProjectAccess {
     Manage,
 }
 
-/// `staff_role` is the person's role on this project, if they are named on it.
-pub fn project_access(user: &User, staff_role: Option<ProjectRole>) -> ProjectAccess {
+/// `staff_role` is the person's role on this project, if they are named on it;
+/// `holds_device` whether one of the project's app users is linked to them.
+pub fn project_access(
+    user: &User,
+    staff_role: Option<ProjectRole>,
+    holds_device: bool,
+) -> ProjectAccess {
     if user.disabled {
         return ProjectAccess::None;
     }
@@ -33,7 +41,7 @@ pub fn project_access(user: &User, staff_role: Option<ProjectRole>) -> ProjectAc
     };
     if user.roles.contains(Role::Coordinator) {
         access = ProjectAccess::Manage;
-    } else if user.roles.contains(Role::Monitor) {
+    } else if user.roles.contains(Role::Monitor) && (staff_role.is_some() || holds_device) {
         access = access.max(ProjectAccess::OwnSubmissions);
     }
     if user.roles.iter().all(|r| r == Role::Viewer) {
@@ -65,23 +73,42 @@ mod tests {
     #[test]
     fn coordinators_manage_and_viewers_see_nothing() {
         assert_eq!(
-            project_access(&user(&[Role::Coordinator]), None),
+            project_access(&user(&[Role::Coordinator]), None, false),
             ProjectAccess::Manage
         );
         assert_eq!(
-            project_access(&user(&[Role::Viewer]), Some(ProjectRole::Manager)),
+            project_access(&user(&[Role::Viewer]), Some(ProjectRole::Manager), false),
             ProjectAccess::None
         );
         assert_eq!(
-            project_access(&user(&[Role::Monitor]), None),
-            ProjectAccess::OwnSubmissions
-        );
-        assert_eq!(
-            project_access(&user(&[Role::Trainer]), Some(ProjectRole::DataViewer)),
+            project_access(
+                &user(&[Role::Trainer]),
+                Some(ProjectRole::DataViewer),
+                false
+            ),
             ProjectAccess::Data
         );
         assert_eq!(
-            project_access(&user(&[Role::Admin]), None),
+            project_access(&user(&[Role::Admin]), None, false),
+            ProjectAccess::None
+        );
+    }
+
+    #[test]
+    fn monitors_see_only_the_projects_they_are_assigned_to() {
+        let monitor = user(&[Role::Monitor]);
+        assert_eq!(project_access(&monitor, None, false), ProjectAccess::None);
+        assert_eq!(
+            project_access(&monitor, None, true),
+            ProjectAccess::OwnSubmissions
+        );
+        assert_eq!(
+            project_access(&monitor, Some(ProjectRole::DataViewer), false),
+            ProjectAccess::Data
+        );
+        // A device alone gives other staff nothing.
+        assert_eq!(
+            project_access(&user(&[Role::Trainer]), None, true),
             ProjectAccess::None
         );
     }

@@ -25,11 +25,12 @@ pub use form::{
 };
 pub use ids::{AppUserId, FormId, FormVersionId, ProjectId, SubmissionId, SubmissionVersionId};
 pub use project::{Project, ProjectRole, ProjectStaff};
-pub use store::ClmStore;
+pub use store::{ClmStore, PendingSortValues};
 pub use submission::{
-    BlobRef, MAX_INSTANCE_ID_CHARS, NewSubmission, NewSubmissionFile, ReviewEntry, ReviewState,
-    SubmissionAttachment, SubmissionDetail, SubmissionFilter, SubmissionMeta, SubmissionProblem,
-    SubmissionSummary, SubmissionVersion, SubmitOutcome, expected_files, parse_submission,
+    BlobRef, MAX_DEVICE_ID_CHARS, MAX_INSTANCE_ID_CHARS, NewSubmission, NewSubmissionFile,
+    ReviewEntry, ReviewState, SortColumn, SortValue, SubmissionAttachment, SubmissionDetail,
+    SubmissionFilter, SubmissionMeta, SubmissionProblem, SubmissionSort, SubmissionSummary,
+    SubmissionVersion, SubmitOutcome, check_device_id, expected_files, parse_submission,
 };
 pub use xform::{
     FormDefinition, XFormProblem, check_version, inspect_xform, parse_xml, with_version,

@@ -9,12 +9,23 @@ use super::form::{Form, FormAttachment, FormState, FormVersion, NewFormDraft};
 use super::ids::{AppUserId, FormId, FormVersionId, ProjectId, SubmissionId, SubmissionVersionId};
 use super::project::{Project, ProjectRole, ProjectStaff};
 use super::submission::{
-    BlobRef, NewSubmission, ReviewState, SubmissionAttachment, SubmissionDetail, SubmissionFilter,
-    SubmissionSummary, SubmitOutcome,
+    BlobRef, NewSubmission, ReviewState, SortValue, SubmissionAttachment, SubmissionDetail,
+    SubmissionFilter, SubmissionSummary, SubmitOutcome,
 };
 use crate::auth::UserId;
 use crate::store::StoreError;
 use crate::time::Timestamp;
+
+/// A submission whose sort values are to be read, and then what was read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingSortValues {
+    pub submission_id: SubmissionId,
+    pub version_id: SubmissionVersionId,
+    pub form_version_id: FormVersionId,
+    pub encrypted: bool,
+    /// Filled by the reader before `set_sort_values`.
+    pub values: Vec<SortValue>,
+}
 
 #[async_trait]
 pub trait ClmStore: Send + Sync {
@@ -151,6 +162,18 @@ pub trait ClmStore: Send + Sync {
         &self,
         version: &SubmissionVersionId,
     ) -> Result<Vec<SubmissionAttachment>, StoreError>;
+    /// Submissions of a form whose sort values were never read (stored
+    /// before they existed, or without a readable form): at most `limit`,
+    /// each with its current version and the form version it was made with.
+    async fn sort_values_pending(
+        &self,
+        form: &FormId,
+        limit: u32,
+    ) -> Result<Vec<PendingSortValues>, StoreError>;
+    /// Stores the sort values read from each submission's current version and
+    /// marks it ready, in one transaction. A submission edited since (its
+    /// current version is another) is left for the next reading.
+    async fn set_sort_values(&self, values: &[PendingSortValues]) -> Result<(), StoreError>;
     /// Records a review decision and its comment; `NotFound` without such a submission.
     async fn review_submission(
         &self,

@@ -206,6 +206,55 @@ pub struct NewSubmission {
     pub expected_files: Vec<String>,
     pub files: Vec<NewSubmissionFile>,
     pub received_at: Timestamp,
+    /// The `deviceID` the device sent with the POST; kept from the first
+    /// version only (edits keep the original's, as ODK Central does).
+    pub device_id: Option<String>,
+    /// The values the submissions table sorts by, read from this version;
+    /// `None` when they could not be read now (they are read later, before
+    /// the table is first sorted by a field).
+    pub sort_values: Option<Vec<SortValue>>,
+}
+
+/// At most this many characters of a `deviceID` (Collect's are ~40).
+pub const MAX_DEVICE_ID_CHARS: usize = 249;
+
+/// Checks a `deviceID` from a device: printable and short, as Collect's are.
+pub fn check_device_id(id: &str) -> Result<(), &'static str> {
+    if id.chars().count() > MAX_DEVICE_ID_CHARS || id.chars().any(char::is_control) {
+        return Err("deviceID is longer than 249 characters or holds control characters");
+    }
+    Ok(())
+}
+
+/// One value of a submission as the table sorts it: the field's path (the
+/// same in every form version that has the field), the raw text, and the
+/// number it reads as when the field is numeric.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SortValue {
+    pub field: String,
+    pub number: Option<f64>,
+    pub text: String,
+}
+
+/// What the submissions table is sorted by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SortColumn {
+    /// When the submission was first received.
+    Received,
+    /// The name of the app user (device) that sent it.
+    AppUser,
+    /// The review state, in the order of the review's steps.
+    ReviewState,
+    /// A field's value, by the field's path; blanks last either way.
+    Field(String),
+}
+
+/// A sort of the table other than by date: the column and its direction.
+/// Ties (and blanks) follow the date, newest first, so pages never overlap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubmissionSort {
+    pub column: SortColumn,
+    pub descending: bool,
 }
 
 /// What storing a submission did.
@@ -248,6 +297,8 @@ pub struct SubmissionSummary {
     pub files_present: u32,
     pub files_expected: u32,
     pub current_version_id: SubmissionVersionId,
+    /// The `deviceID` sent with the first version.
+    pub device_id: Option<String>,
 }
 
 /// Which submissions to list, newest first unless `oldest_first`.
@@ -264,6 +315,9 @@ pub struct SubmissionFilter {
     /// Only those after this one (received time, id) in the chosen order:
     /// keyset paging, which costs the same on the last page as on the first.
     pub after: Option<(Timestamp, SubmissionId)>,
+    /// Another order than by date (`oldest_first` and `after` are then
+    /// ignored); paged by `offset`.
+    pub sort: Option<SubmissionSort>,
     pub offset: u32,
     pub limit: u32,
 }

@@ -1,16 +1,18 @@
-//! Results exported by another survey tool (an online event's test), read as
-//! a table and mapped column by column: the participant's code (or the
-//! answers it is built from) and one column per question. Every problem is
-//! named by row and column; the caller imports nothing until every row is
-//! valid or excluded.
+//! Results exported by another survey tool (an online event's test, feedback
+//! form or follow-up), read as a table and mapped column by column: the
+//! participant's code (or the answers it is built from) and one column per
+//! question or item. Every problem is named by row and column; the caller
+//! imports nothing until every row is valid or excluded.
 
-use std::collections::HashSet;
+use std::cmp::Reverse;
+use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 
-use super::bank::{Question, QuestionKind, option_letter, parse_letter};
-use super::paper::{PaperProblem, check_paper_row};
+use super::bank::{Question, QuestionKind, option_letter, parse_letter, parse_number};
+use super::paper::PaperProblem;
 use super::response::Scored;
+use super::sheet::{FormColumn, Sheet};
 use crate::events::parse_day;
 use crate::participants::{Sex, Uic, UicAnswers, UicProblem, UicScheme};
 
@@ -22,8 +24,9 @@ pub struct ResultsMapping {
     pub father: Option<usize>,
     pub sex: Option<usize>,
     pub birth: Option<usize>,
-    /// One entry per question of the test, in the test's order.
-    pub questions: Vec<Option<usize>>,
+    /// One entry per cell of the sheet: the test's questions in its order,
+    /// or the form's items.
+    pub items: Vec<Option<usize>>,
 }
 
 impl ResultsMapping {
@@ -36,9 +39,10 @@ impl ResultsMapping {
                 && self.birth.is_some())
     }
 
-    /// A first guess from the headers: `code`/`uic`/`код`, and each question
-    /// whose text (either language) the header holds.
-    pub fn guess(headers: &[String], questions: &[Question]) -> ResultsMapping {
+    /// A first guess from the headers: `code`/`uic`/`код`, and each item
+    /// whose name (any of `names`, e.g. a question's text in either
+    /// language) the header holds.
+    pub fn guess(headers: &[String], names: &[Vec<String>]) -> ResultsMapping {
         let clean = |s: &str| s.trim().to_lowercase();
         let find = |names: &[&str]| {
             headers
@@ -51,14 +55,12 @@ impl ResultsMapping {
             father: find(&["father", "батько"]),
             sex: find(&["sex", "стать"]),
             birth: find(&["birth", "born", "дата народження"]),
-            questions: questions
+            items: names
                 .iter()
-                .map(|q| {
+                .map(|names| {
                     headers.iter().position(|h| {
                         let h = clean(h);
-                        [&q.text_uk, &q.text_en]
-                            .iter()
-                            .any(|t| !t.is_empty() && h.contains(&clean(t)))
+                        names.iter().any(|t| !t.is_empty() && h.contains(&clean(t)))
                     })
                 })
                 .collect(),
@@ -71,8 +73,10 @@ impl ResultsMapping {
 pub enum ResultsProblem {
     /// Neither a code column nor all four answer columns are chosen.
     NoCode,
-    /// A question has no column.
+    /// A question of a test has no column.
     QuestionUnmapped(usize),
+    /// No item of a form has a column.
+    NothingMapped,
     Code(UicProblem),
     /// The text matches no option of the question (by text or letter).
     UnknownAnswer(String),
@@ -95,20 +99,33 @@ pub struct ResultsRow {
 pub struct ResultsContext<'a> {
     pub scheme: &'a UicScheme,
     pub today: Date,
-    pub questions: &'a [Question],
+    pub sheet: &'a Sheet,
+    /// Names of the forms' options as people read them (lower case, any
+    /// language) with the option they stand for (`shared`, `yes`, ...).
+    pub option_names: &'a HashMap<String, String>,
     /// Codes that already answered the test in Kolo.
     pub answered: &'a HashSet<String>,
 }
 
 /// Problems of the mapping itself; rows are checked only when there are none.
-pub fn check_mapping(mapping: &ResultsMapping, questions: usize) -> Vec<ResultsProblem> {
+/// Every question of a test needs its column; a form needs one item at
+/// least (an item without a column counts as left blank).
+pub fn check_mapping(mapping: &ResultsMapping, sheet: &Sheet) -> Vec<ResultsProblem> {
     let mut problems = Vec::new();
     if !mapping.finds_code() {
         problems.push(ResultsProblem::NoCode);
     }
-    for n in 0..questions {
-        if mapping.questions.get(n).copied().flatten().is_none() {
-            problems.push(ResultsProblem::QuestionUnmapped(n));
+    let mapped = |n: usize| mapping.items.get(n).copied().flatten().is_some();
+    match sheet {
+        Sheet::Test(questions) => problems.extend(
+            (0..questions.len())
+                .filter(|&n| !mapped(n))
+                .map(ResultsProblem::QuestionUnmapped),
+        ),
+        Sheet::Form(columns) => {
+            if !(0..columns.len()).any(mapped) {
+                problems.push(ResultsProblem::NothingMapped);
+            }
         }
     }
     problems
@@ -157,6 +174,97 @@ fn as_paper_cell(question: &Question, text: &str) -> Result<String, ResultsProbl
     }
 }
 
+/// How survey tools write "did you use what you learned" besides its
+/// options' names: the position of yes (0) or no (1).
+const USED_WORDS: [(&str, usize); 6] = [
+    ("так", 0),
+    ("true", 0),
+    ("1", 0),
+    ("ні", 1),
+    ("false", 1),
+    ("0", 1),
+];
+
+/// A form's cell as the paper row reads it: a whole number for a rating,
+/// option letters for choices (matched by the option's name, key or letter;
+/// names may contain commas, so the longest names are found first), the
+/// text of a comment, `-` for an empty cell.
+fn as_form_cell(
+    column: FormColumn,
+    text: &str,
+    names: &HashMap<String, String>,
+) -> Result<String, ResultsProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok("-".into());
+    }
+    let unknown = || ResultsProblem::UnknownAnswer(text.to_owned());
+    match column {
+        FormColumn::Comment => Ok(text.to_owned()),
+        FormColumn::Likert(_) | FormColumn::Recommend => match parse_number(text) {
+            // A spreadsheet's 4.0 is 4; 4.5 is left for the range check.
+            Some(n) if n.fract() == 0.0 && n.abs() < 1000.0 => Ok(format!("{n:.0}")),
+            Some(_) => Ok(text.to_owned()),
+            None => Err(unknown()),
+        },
+        FormColumn::Used | FormColumn::Actions | FormColumn::Barriers => {
+            let options = column.options();
+            let mut known: Vec<(&str, usize)> = names
+                .iter()
+                .filter_map(|(name, key)| {
+                    let i = options.iter().position(|o| o == key)?;
+                    Some((name.as_str(), i))
+                })
+                .chain(options.iter().enumerate().map(|(i, o)| (*o, i)))
+                .chain(
+                    USED_WORDS
+                        .iter()
+                        .filter(|_| column == FormColumn::Used)
+                        .map(|&(word, i)| (word, i)),
+                )
+                .filter(|(name, _)| !name.is_empty())
+                .collect();
+            known.sort_by_key(|(name, _)| Reverse(name.chars().count()));
+            let mut rest = text.to_lowercase();
+            let mut chosen = Vec::new();
+            for (name, i) in known {
+                if rest.contains(name) {
+                    chosen.push(i);
+                    rest = rest.replace(name, ";");
+                }
+            }
+            for part in rest
+                .split([';', ','])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
+                let mut chars = part.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => match parse_letter(c).filter(|&i| i < options.len()) {
+                        Some(i) => chosen.push(i),
+                        None => return Err(unknown()),
+                    },
+                    _ => return Err(unknown()),
+                }
+            }
+            chosen.sort_unstable();
+            chosen.dedup();
+            if chosen.is_empty() {
+                return Ok("-".into());
+            }
+            Ok(chosen.into_iter().map(option_letter).collect())
+        }
+    }
+}
+
+/// A cell of the file as the sheet's row reads it.
+fn as_cell(context: &ResultsContext<'_>, n: usize, text: &str) -> Result<String, ResultsProblem> {
+    match context.sheet {
+        Sheet::Test(questions) => as_paper_cell(&questions[n], text),
+        Sheet::Form(columns) => as_form_cell(columns[n], text, context.option_names),
+    }
+}
+
 /// Checks every data row.
 pub fn check_results(
     context: &ResultsContext<'_>,
@@ -201,10 +309,10 @@ pub fn check_results(
                     }
                 }
             };
-            let mut cells = Vec::with_capacity(context.questions.len());
-            for (n, question) in context.questions.iter().enumerate() {
-                let column = mapping.questions.get(n).copied().flatten();
-                match as_paper_cell(question, cell(column)) {
+            let mut cells = Vec::with_capacity(context.sheet.len());
+            for n in 0..context.sheet.len() {
+                let column = mapping.items.get(n).copied().flatten();
+                match as_cell(context, n, cell(column)) {
                     Ok(text) => cells.push(text),
                     Err(p) => {
                         problems.push((column, p));
@@ -212,11 +320,11 @@ pub fn check_results(
                     }
                 }
             }
-            let scored = match check_paper_row(context.questions, &cells) {
+            let scored = match context.sheet.check_row(&cells) {
                 Ok(scored) => Some(scored),
                 Err(found) => {
                     for (n, p) in found {
-                        let column = mapping.questions.get(n).copied().flatten();
+                        let column = mapping.items.get(n).copied().flatten();
                         problems.push((column, ResultsProblem::Paper(p)));
                     }
                     None
@@ -299,16 +407,22 @@ mod tests {
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
-        let mapping = ResultsMapping::guess(&headers, &questions);
+        let names: Vec<Vec<String>> = questions
+            .iter()
+            .map(|q| vec![q.text_uk.clone(), q.text_en.clone()])
+            .collect();
+        let mapping = ResultsMapping::guess(&headers, &names);
         assert_eq!(mapping.code, Some(0));
-        assert_eq!(mapping.questions, vec![Some(1), Some(2)]);
-        assert!(check_mapping(&mapping, 2).is_empty());
+        assert_eq!(mapping.items, vec![Some(1), Some(2)]);
+        let sheet = Sheet::Test(questions);
+        assert!(check_mapping(&mapping, &sheet).is_empty());
         let answered = HashSet::from(["HAPEF090785".to_owned()]);
         let scheme = UicScheme::DEFAULT;
         let context = ResultsContext {
             scheme: &scheme,
             today: "2026-01-01".parse().unwrap(),
-            questions: &questions,
+            sheet: &sheet,
+            option_names: &HashMap::new(),
             answered: &answered,
         };
         let rows = check_results(
@@ -348,12 +462,132 @@ mod tests {
     fn a_mapping_without_a_code_or_a_question_is_refused() {
         let mapping = ResultsMapping {
             mother: Some(1),
-            questions: vec![Some(2)],
+            items: vec![Some(2)],
             ..ResultsMapping::default()
         };
+        let sheet = Sheet::Test(questions());
         assert_eq!(
-            check_mapping(&mapping, 2),
+            check_mapping(&mapping, &sheet),
             vec![ResultsProblem::NoCode, ResultsProblem::QuestionUnmapped(1)]
+        );
+    }
+
+    #[test]
+    fn follow_up_answers_are_matched_by_name_even_with_commas_and_problems_name_their_column() {
+        use crate::outcomes::{InstrumentKind, form_columns};
+        let sheet = Sheet::Form(form_columns(InstrumentKind::FollowUp, true));
+        let names = HashMap::from([
+            (
+                "i went to a health, social or legal service".to_owned(),
+                "service".to_owned(),
+            ),
+            ("i shared it with peers".to_owned(), "shared".to_owned()),
+            ("fear or stigma".to_owned(), "fear".to_owned()),
+        ]);
+        let mapping = ResultsMapping {
+            code: Some(0),
+            items: vec![Some(1), Some(2), Some(3), None],
+            ..ResultsMapping::default()
+        };
+        assert!(check_mapping(&mapping, &sheet).is_empty());
+        assert_eq!(
+            check_mapping(
+                &ResultsMapping {
+                    code: Some(0),
+                    ..ResultsMapping::default()
+                },
+                &sheet
+            ),
+            vec![ResultsProblem::NothingMapped]
+        );
+        let scheme = UicScheme::DEFAULT;
+        let context = ResultsContext {
+            scheme: &scheme,
+            today: "2026-01-01".parse().unwrap(),
+            sheet: &sheet,
+            option_names: &names,
+            answered: &HashSet::new(),
+        };
+        let rows = check_results(
+            &context,
+            &mapping,
+            &table(&[
+                &[
+                    "OKIVF150390",
+                    "Так",
+                    "I went to a health, social or legal service, I shared it with peers",
+                    "",
+                ],
+                &["YUZHM011201", "ні", "", "Fear or stigma; E"],
+                &["HAPEF090785", "maybe", "flew to the moon", "Z"],
+            ]),
+        );
+        let answers = |row: &ResultsRow| -> Vec<String> {
+            let (_, scored) = row.checked.as_ref().expect("a valid row");
+            scored
+                .answers
+                .iter()
+                .map(|a| format!("{}={}", a.item, a.value))
+                .collect()
+        };
+        assert_eq!(
+            answers(&rows[0]),
+            vec!["used=yes", "action.shared=1", "action.service=1"]
+        );
+        assert_eq!(
+            answers(&rows[1]),
+            vec!["used=no", "barrier.fear=1", "barrier.other=1"]
+        );
+        assert_eq!(
+            rows[2].problems,
+            vec![
+                (Some(1), ResultsProblem::UnknownAnswer("maybe".into())),
+                (
+                    Some(2),
+                    ResultsProblem::UnknownAnswer("flew to the moon".into())
+                ),
+                (Some(3), ResultsProblem::UnknownAnswer("Z".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn feedback_ratings_from_a_spreadsheet_are_whole_numbers_in_range() {
+        use crate::outcomes::{InstrumentKind, form_columns};
+        let sheet = Sheet::Form(form_columns(InstrumentKind::Feedback, false));
+        let mapping = ResultsMapping {
+            code: Some(0),
+            items: vec![Some(1), Some(2), Some(3), Some(4), Some(5)],
+            ..ResultsMapping::default()
+        };
+        let scheme = UicScheme::DEFAULT;
+        let context = ResultsContext {
+            scheme: &scheme,
+            today: "2026-01-01".parse().unwrap(),
+            sheet: &sheet,
+            option_names: &HashMap::new(),
+            answered: &HashSet::new(),
+        };
+        let rows = check_results(
+            &context,
+            &mapping,
+            &table(&[
+                &["OKIVF150390", "5.0", "4", "", "9", "Дякую"],
+                &["YUZHM011201", "4.5", "добре", "3", "12", ""],
+            ]),
+        );
+        let (_, scored) = rows[0].checked.as_ref().expect("a valid row");
+        assert_eq!(scored.answers.len(), 3, "the blank rating is left out");
+        assert_eq!(scored.answers[0].value, "5");
+        assert_eq!(scored.comment.as_deref(), Some("Дякую"));
+        let range = |min, max| ResultsProblem::Paper(PaperProblem::OutOfRange { min, max });
+        assert_eq!(
+            rows[1].problems,
+            vec![
+                (Some(2), ResultsProblem::UnknownAnswer("добре".into())),
+                (Some(1), range(1, 5)),
+                (Some(4), range(0, 10)),
+            ]
         );
     }
 }

@@ -12,6 +12,7 @@ mod import;
 mod instrument;
 mod paper;
 mod response;
+mod sheet;
 mod store;
 
 pub use bank::{
@@ -29,7 +30,8 @@ pub use response::{
     Scored, StoredResponse, SubmissionProblem, check_feedback, check_follow_up, check_for,
     check_test, likert_field, question_field, score_test,
 };
+pub use sheet::{FormColumn, Sheet, USED_OPTIONS, check_form_row, form_columns};
 pub use store::{
-    AttendanceFact, EvidenceEvent, EvidenceFacts, OutcomeStore, RatingFact, SaveOutcome, ScoreFact,
-    StagedResults,
+    AttendanceCount, EvidenceFacts, FollowUpCount, OutcomeStore, RatingCount, SaveOutcome,
+    ScorePairCount, StagedResults,
 };

@@ -1,7 +1,8 @@
 //! Paper forms typed by a trainer: one row per participant, one cell per
 //! question with the letters circled (`A`, `AC` for several), a number for a
 //! numeric question, or `-` for no answer (scored as wrong). Each problem
-//! names its question's column so the page can point at the cell.
+//! names its question's column so the page can point at the cell. The
+//! feedback form and the follow-up are typed the same way: see `sheet`.
 
 use super::bank::{Question, QuestionKind, option_letter, parse_letter, parse_number};
 use super::response::{Answer, Scored, question_field, score_test};
@@ -19,6 +20,15 @@ pub enum PaperProblem {
     /// Several letters for a question with one answer.
     SeveralLetters,
     NotANumber,
+    /// A rating that is not a whole number from `min` to `max`.
+    OutOfRange {
+        min: u8,
+        max: u8,
+    },
+    /// Free text longer than `max` characters.
+    TooLong {
+        max: usize,
+    },
 }
 
 impl PaperProblem {
@@ -28,6 +38,22 @@ impl PaperProblem {
             PaperProblem::UnknownLetter { .. } => "paper-unknown-letter",
             PaperProblem::SeveralLetters => "paper-several-letters",
             PaperProblem::NotANumber => "paper-not-a-number",
+            PaperProblem::OutOfRange { .. } => "paper-out-of-range",
+            PaperProblem::TooLong { .. } => "paper-too-long",
+        }
+    }
+
+    /// The arguments of its message.
+    pub fn message_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            PaperProblem::UnknownLetter { letter, last } => {
+                vec![("letter", letter.to_string()), ("last", last.to_string())]
+            }
+            PaperProblem::OutOfRange { min, max } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
+            }
+            PaperProblem::TooLong { max } => vec![("max", max.to_string())],
+            _ => Vec::new(),
         }
     }
 }

@@ -1,11 +1,10 @@
 //! The storage learning outcomes need.
 
 use async_trait::async_trait;
-use jiff::civil::Date;
 
 use super::bank::Question;
 use super::code::ShortCode;
-use super::instrument::{Instrument, InstrumentKind, Template};
+use super::instrument::{Instrument, Template};
 use super::response::{NewResponse, StoredResponse};
 use crate::events::{EventFilter, EventFormat, EventId};
 use crate::store::StoreError;
@@ -20,53 +19,66 @@ pub enum SaveOutcome {
     AlreadyAnswered,
 }
 
-/// An event of the evidence, as the comparison needs it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EvidenceEvent {
-    pub id: EventId,
-    pub title: String,
-    pub type_id: String,
+/// How many people of events of one format scored exactly these points on
+/// their pre-test and post-test (paired by participant code within an
+/// event). Only valid scores are counted: `max > 0`, `points <= max`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScorePairCount {
     pub format: EventFormat,
-    pub start: Date,
-    pub end: Date,
+    pub pre_points: u32,
+    pub pre_max: u32,
+    pub post_points: u32,
+    pub post_max: u32,
+    pub people: usize,
 }
 
-/// One test score. `event` indexes [`EvidenceFacts::events`].
+/// How many people of events of one format gave this rating on the
+/// feedback form: a Likert item (1-5) or the recommendation (0-10).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScoreFact {
-    pub event: usize,
-    pub kind: InstrumentKind,
-    pub uic: String,
-    pub points: u32,
-    pub max_points: u32,
-}
-
-/// One rating of a feedback form: a Likert item (1-5) or the recommendation (0-10).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RatingFact {
-    pub event: usize,
+pub struct RatingCount {
+    pub format: EventFormat,
     /// `recommend`, or the Likert item (`content`, ...).
     pub item: String,
     pub value: u8,
+    pub people: usize,
 }
 
-/// One registration: of how many event days, present on how many.
+/// How many people of events of one format answered the follow-up's "did
+/// you use what you learned" with yes (`used`) or no.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct AttendanceFact {
-    pub event: usize,
-    pub days: u32,
-    pub present: u32,
+pub struct FollowUpCount {
+    pub format: EventFormat,
+    pub used: bool,
+    pub people: usize,
 }
 
-/// Everything the evidence page compares, for the events of a filter.
+/// How many people registered at events of one format, lasting
+/// `event_days` days (1 to 63), were present on exactly the days of
+/// `days_present` (bit 0 is the first event day).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttendanceCount {
+    pub format: EventFormat,
+    pub event_days: u32,
+    pub days_present: u64,
+    pub people: usize,
+    /// Whether the event's register was kept: someone at the event has at
+    /// least one attendance mark. Events whose register was never marked
+    /// say nothing about retention.
+    pub register_kept: bool,
+}
+
+/// Everything the evidence page compares, for the events of a filter,
+/// already counted per format (from the per-event summaries the store keeps
+/// up to date), so reading it costs a few hundred rows however many
+/// responses there are.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EvidenceFacts {
-    pub events: Vec<EvidenceEvent>,
-    pub scores: Vec<ScoreFact>,
-    pub ratings: Vec<RatingFact>,
-    /// Follow-up answers to "did you use what you learned".
-    pub follow_up: Vec<(usize, bool)>,
-    pub attendance: Vec<AttendanceFact>,
+    /// Events with at least one pre-test and post-test pair, per format.
+    pub events_with_pairs: Vec<(EventFormat, usize)>,
+    pub scores: Vec<ScorePairCount>,
+    pub ratings: Vec<RatingCount>,
+    pub follow_up: Vec<FollowUpCount>,
+    pub attendance: Vec<AttendanceCount>,
 }
 
 /// An uploaded results file waiting for its mapping and preview. The file is
@@ -91,6 +103,10 @@ pub trait OutcomeStore: Send + Sync {
     async fn templates(&self) -> Result<Vec<Template>, StoreError>;
     /// Adds or replaces a template, in one transaction.
     async fn save_template(&self, template: &Template) -> Result<(), StoreError>;
+    /// Deletes a template; `NotFound("template")` when there is none.
+    /// Instruments set up from it keep their questions: they never refer
+    /// to their template.
+    async fn delete_template(&self, id: &str) -> Result<(), StoreError>;
     /// Creates instruments in one transaction: all or none.
     /// `Conflict("instrument")` when the event already has one of a kind,
     /// `Conflict("code")` when a code is taken (the caller draws another).

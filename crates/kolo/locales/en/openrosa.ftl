@@ -23,3 +23,4 @@ openrosa-deprecated-unknown = The submission being edited ({ $instance }) was ne
 openrosa-received = Thank you: the submission was received.
 openrosa-received-again = This submission had already been received; { $count } new file(s) added.
 openrosa-too-many-files = The submission has more than { $limit } files; send them in several parts.
+openrosa-device-id-bad = The deviceID in the address cannot be used: { $detail }.

@@ -23,3 +23,4 @@ openrosa-deprecated-unknown = Анкету, яку редагують ({ $instan
 openrosa-received = Дякуємо: анкету отримано.
 openrosa-received-again = Цю анкету вже було отримано; додано нових файлів: { $count }.
 openrosa-too-many-files = В анкеті більше ніж { $limit } файлів; надішліть їх кількома частинами.
+openrosa-device-id-bad = deviceID в адресі не можна використати: { $detail }.

@@ -6,5 +6,7 @@ pub mod blobs;
 pub mod commands;
 pub mod openrosa;
 pub mod publish;
+pub mod schemas;
+pub mod sort_values;
 pub mod web;
 pub mod xlsform_command;

@@ -253,6 +253,9 @@ fn new_submission(
         expected_files: Vec::new(),
         files: Vec::new(),
         received_at,
+        device_id: None,
+        // Read before the table is first sorted by a field.
+        sort_values: None,
     })
 }
 

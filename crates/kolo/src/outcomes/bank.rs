@@ -15,6 +15,7 @@ use kolo_core::outcomes::{
 use kolo_core::time::Timestamp;
 use serde::Deserialize;
 
+use super::templates::TemplateForm;
 use crate::app::AppState;
 use crate::events::Choice;
 use crate::web::forms::FieldErrors;
@@ -29,6 +30,7 @@ pub fn routes() -> RouteTable {
         .get("/outcomes/questions/{id}", manage, edit_form)
         .post("/outcomes/questions/{id}", manage, update)
         .post("/outcomes/templates", manage, create_template)
+        .merge(super::templates::routes())
 }
 
 struct QuestionLine {
@@ -41,6 +43,7 @@ struct QuestionLine {
 }
 
 struct TemplateLine {
+    id: String,
     name: String,
     questions: usize,
     weeks: u32,
@@ -74,6 +77,7 @@ async fn list(
     let notice = match query.notice.as_str() {
         "saved" => Some(i18n::text(ctx.lang, "bank-saved")),
         "template" => Some(i18n::text(ctx.lang, "bank-template-saved")),
+        "template-deleted" => Some(i18n::text(ctx.lang, "bank-template-deleted")),
         _ => None,
     };
     render_list(
@@ -98,17 +102,7 @@ async fn render_list(
     let templates = app.store.templates().await?;
     let page = ListPage {
         page: Page::new(app, ctx, "bank-title"),
-        choices: questions
-            .iter()
-            .filter(|q| !q.retired)
-            .map(|q| {
-                Choice::new(
-                    &q.id,
-                    format!("{} — {}", q.topic, q.text(lang)),
-                    form.chosen.contains(&q.id),
-                )
-            })
-            .collect(),
+        choices: form.choices(lang, &questions, &[]),
         questions: questions
             .iter()
             .map(|q| QuestionLine {
@@ -123,6 +117,7 @@ async fn render_list(
         templates: templates
             .iter()
             .map(|t| TemplateLine {
+                id: t.id.clone(),
                 name: t.name(lang).to_owned(),
                 questions: t.question_ids.len(),
                 weeks: t.follow_up_weeks,
@@ -141,65 +136,20 @@ async fn render_list(
     Ok(Html(page.render()?))
 }
 
-#[derive(Default)]
-struct TemplateForm {
-    name_uk: String,
-    name_en: String,
-    weeks: String,
-    chosen: Vec<String>,
-}
-
 async fn create_template(
     State(app): State<AppState>,
     ctx: RequestContext,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let lang = ctx.lang;
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
-    let form = TemplateForm {
-        name_uk: value("name_uk"),
-        name_en: value("name_en"),
-        weeks: value("weeks"),
-        chosen: pairs
-            .iter()
-            .filter(|(k, _)| k == "question")
-            .map(|(_, v)| v.clone())
-            .collect(),
-    };
+    let form = TemplateForm::from_pairs(&pairs);
     let bank = app.store.questions().await?;
-    let mut errors = FieldErrors::default();
-    if form.name_uk.is_empty() && form.name_en.is_empty() {
-        errors.add("name_uk", i18n::text(lang, "bank-template-name-missing"));
-    }
-    let weeks = form
-        .weeks
-        .parse::<u32>()
-        .ok()
-        .filter(|w| (1..=52).contains(w));
-    if weeks.is_none() {
-        errors.add("weeks", i18n::text(lang, "bank-template-weeks-invalid"));
-    }
-    // Only live questions of the bank; anything else in the post is dropped
-    // with a message, never stored.
-    let mut questions: Vec<String> = Vec::new();
-    for id in &form.chosen {
-        if bank.iter().any(|q| &q.id == id && !q.retired) && !questions.contains(id) {
-            questions.push(id.clone());
+    let (weeks, questions) = match form.check(ctx.lang, &bank, &[]) {
+        Ok(checked) => checked,
+        Err(errors) => {
+            return Ok(render_list(&app, &ctx, &form, errors, None)
+                .await?
+                .into_response());
         }
-    }
-    if questions.is_empty() || questions.len() != form.chosen.len() {
-        errors.add("question", i18n::text(lang, "bank-template-no-questions"));
-    }
-    let (Some(weeks), true) = (weeks, errors.is_empty()) else {
-        return Ok(render_list(&app, &ctx, &form, errors, None)
-            .await?
-            .into_response());
     };
     let template = Template {
         id: new_id(),

@@ -4,8 +4,6 @@
 //! cannot show, and CSV and XLSX exports. Viewers see figures resting on
 //! fewer than five people hidden (`stats::suppression`).
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -13,12 +11,13 @@ use axum::response::{Html, IntoResponse, Response};
 use kolo_core::auth::{Action, Role, User};
 use kolo_core::events::{EventFilter, EventFormat, parse_day};
 use kolo_core::lang::Lang;
-use kolo_core::outcomes::{EvidenceFacts, InstrumentKind};
+use kolo_core::outcomes::{AttendanceCount, EvidenceFacts, FEEDBACK_ITEMS};
 use serde::Deserialize;
-use stats::suppression::{Cell, SuppressionRule, suppress_count, suppress_figure};
+use stats::suppression::{Cell, SuppressionRule, suppress_count, suppress_figure, suppress_list};
 use stats::{
-    Figure, FollowUp, LearningOutcomes, Likert, LikertSummary, MinimumN, Score, ScorePair, Share,
-    follow_up, learning_outcomes, likert_summary,
+    Attendance, Figure, FollowUp, LearningOutcomes, Likert, LikertSummary, MAX_EVENT_DAYS,
+    MinimumN, Recommendation, RecommendationSummary, Retention, Score, ScorePair, Share, follow_up,
+    learning_outcomes, likert_summary, recommendation_summary, retention,
 };
 
 use super::one_decimal;
@@ -43,94 +42,115 @@ pub struct FormatFigures {
     /// Events with at least one pre-test and post-test pair.
     pub events: usize,
     pub outcomes: LearningOutcomes,
-    /// Registered people present on every day of their event.
-    pub retention: Figure<Share>,
-    /// Every Likert answer of the feedback forms.
-    pub satisfaction: LikertSummary,
+    /// Attendance at the events whose register was kept, each person
+    /// against the days of their own event.
+    pub retention: Retention,
+    /// Each Likert item of the feedback form, in the order of [`FEEDBACK_ITEMS`].
+    pub satisfaction: Vec<(&'static str, LikertSummary)>,
+    pub recommendation: RecommendationSummary,
     pub follow_up: FollowUp,
 }
 
-/// A participant's pre-test and post-test score at one event, as found.
-type PrePost = (Option<Score>, Option<Score>);
-
 /// Compares the formats. Pure: the benchmark runs it over 10,000 events.
-/// Pre-tests and post-tests pair by participant code within an event.
+/// The facts are already counted per format; the statistics need the
+/// individual values (medians, the signed-rank test), so the counts are
+/// spread back into them.
 pub fn compare(facts: &EvidenceFacts, minimum: &MinimumN) -> Vec<FormatFigures> {
-    let format_of = |event: usize| facts.events[event].format;
-    let mut pairs: HashMap<EventFormat, Vec<ScorePair>> = HashMap::new();
-    let mut events_with_pairs: HashMap<EventFormat, std::collections::HashSet<usize>> =
-        HashMap::new();
-    let mut tests: HashMap<(usize, &str), PrePost> = HashMap::with_capacity(facts.scores.len());
-    for fact in &facts.scores {
-        let Ok(score) = Score::from_points(f64::from(fact.points), f64::from(fact.max_points))
-        else {
-            continue;
-        };
-        let entry = tests.entry((fact.event, fact.uic.as_str())).or_default();
-        match fact.kind {
-            InstrumentKind::PreTest => entry.0 = Some(score),
-            InstrumentKind::PostTest => entry.1 = Some(score),
-            InstrumentKind::Feedback | InstrumentKind::FollowUp => {}
-        }
-    }
-    for ((event, _), scores) in &tests {
-        if let (Some(pre), Some(post)) = scores {
-            let format = format_of(*event);
-            pairs.entry(format).or_default().push(ScorePair {
-                pre: *pre,
-                post: *post,
-            });
-            events_with_pairs.entry(format).or_default().insert(*event);
-        }
-    }
     EventFormat::ALL
         .iter()
         .map(|&format| {
-            let mut format_pairs = pairs.remove(&format).unwrap_or_default();
-            // A fixed order, so the figures do not depend on hashing.
-            format_pairs.sort_by(|a, b| {
+            let mut pairs: Vec<ScorePair> = Vec::new();
+            for count in facts.scores.iter().filter(|c| c.format == format) {
+                let score = |points: u32, max: u32| Score::from_points(points.into(), max.into());
+                if let (Ok(pre), Ok(post)) = (
+                    score(count.pre_points, count.pre_max),
+                    score(count.post_points, count.post_max),
+                ) {
+                    pairs.extend(std::iter::repeat_n(ScorePair { pre, post }, count.people));
+                }
+            }
+            // A fixed order, so the figures do not depend on the order of rows.
+            pairs.sort_by(|a, b| {
                 (a.pre.percent(), a.post.percent())
                     .partial_cmp(&(b.pre.percent(), b.post.percent()))
                     .unwrap_or(std::cmp::Ordering::Equal)
             });
-            let (mut registered, mut every_day) = (0usize, 0usize);
-            for a in facts
-                .attendance
+            let satisfaction = FEEDBACK_ITEMS
                 .iter()
-                .filter(|a| format_of(a.event) == format)
-            {
-                if a.days > 0 {
-                    registered += 1;
-                    every_day += usize::from(a.present >= a.days);
-                }
-            }
-            let likert: Vec<Likert> = facts
-                .ratings
-                .iter()
-                .filter(|r| r.item != "recommend" && format_of(r.event) == format)
-                .filter_map(|r| Likert::new(r.value).ok())
+                .map(|&item| {
+                    let answers: Vec<Likert> = ratings(facts, format, item)
+                        .filter_map(|v| Likert::new(v).ok())
+                        .collect();
+                    (item, likert_summary(&answers, minimum))
+                })
+                .collect();
+            let recommend: Vec<Recommendation> = ratings(facts, format, "recommend")
+                .filter_map(|v| Recommendation::new(v).ok())
                 .collect();
             let used: Vec<bool> = facts
                 .follow_up
                 .iter()
-                .filter(|(event, _)| format_of(*event) == format)
-                .map(|(_, used)| *used)
+                .filter(|f| f.format == format)
+                .flat_map(|f| std::iter::repeat_n(f.used, f.people))
                 .collect();
+            let attendance: Vec<&AttendanceCount> = facts
+                .attendance
+                .iter()
+                .filter(|a| a.format == format)
+                .collect();
+            // Everyone registered is someone the follow-up was meant for,
+            // whether or not the register was kept.
+            let registered: usize = attendance.iter().map(|a| a.people).sum();
             let follow = follow_up(registered.max(used.len()), &used, minimum)
                 .unwrap_or_else(|_| unreachable_follow_up(used.len()));
             FormatFigures {
                 format,
-                events: events_with_pairs.get(&format).map_or(0, |e| e.len()),
-                outcomes: learning_outcomes(&format_pairs, minimum),
-                retention: Figure::when_enough(registered, minimum.share.max(1), || Share {
-                    count: every_day,
-                    of: registered,
-                }),
-                satisfaction: likert_summary(&likert, minimum),
+                events: facts
+                    .events_with_pairs
+                    .iter()
+                    .find(|(f, _)| *f == format)
+                    .map_or(0, |(_, n)| *n),
+                outcomes: learning_outcomes(&pairs, minimum),
+                retention: pooled_retention(&attendance, minimum),
+                satisfaction,
+                recommendation: recommendation_summary(&recommend, minimum),
                 follow_up: follow,
             }
         })
         .collect()
+}
+
+/// Every answer to one rating item at events of one format.
+fn ratings<'a>(
+    facts: &'a EvidenceFacts,
+    format: EventFormat,
+    item: &'a str,
+) -> impl Iterator<Item = u8> + 'a {
+    facts
+        .ratings
+        .iter()
+        .filter(move |r| r.format == format && r.item == item)
+        .flat_map(|r| std::iter::repeat_n(r.value, r.people))
+}
+
+/// Retention over the events whose register was kept, each person counted
+/// against the days of their own event.
+fn pooled_retention(attendance: &[&AttendanceCount], minimum: &MinimumN) -> Retention {
+    let kept = || attendance.iter().filter(|a| a.register_kept);
+    let longest = kept()
+        .map(|a| a.event_days as usize)
+        .max()
+        .unwrap_or(1)
+        .clamp(1, MAX_EVENT_DAYS);
+    let mut pooled = Attendance::new(longest).expect("between 1 and the maximum");
+    for count in kept() {
+        // The store summarises events of 1 to 63 days and marks on their own
+        // days only, so a pattern is never refused; were one, it is left out
+        // rather than miscounted.
+        let _ =
+            pooled.register_pattern(count.event_days as usize, count.days_present, count.people);
+    }
+    retention(&pooled, minimum)
 }
 
 /// `follow_up` refuses more answers than people only; the caller passes at
@@ -226,114 +246,149 @@ fn shown<T: Copy>(
     }
 }
 
+/// Counts of people as printed: for viewers, through the suppression of
+/// small cells (with a second cell hidden when one alone would give it away).
+fn counts_text(lang: Lang, counts: &[usize], hide: bool) -> String {
+    let cells: Vec<Cell> = if hide {
+        suppress_list(counts, SuppressionRule::DEFAULT)
+            .map(|list| list.cells)
+            .unwrap_or_else(|_| vec![Cell::Suppressed; counts.len()])
+    } else {
+        counts.iter().map(|&c| Cell::Shown(c)).collect()
+    };
+    cells
+        .iter()
+        .map(|cell| match cell {
+            Cell::Shown(n) => n.to_string(),
+            Cell::Suppressed => i18n::text(lang, "evidence-suppressed"),
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
 /// The comparison as rows of (measure, one cell per format).
 fn rows(lang: Lang, figures: &[FormatFigures], hide: bool) -> Vec<(String, Vec<Shown>)> {
     let t = |k: &str| i18n::text(lang, k);
     let pct = |s: &Share| format!("{}%", one_decimal(s.percent()));
-    vec![
-        (
-            t("evidence-events"),
-            figures
-                .iter()
-                .map(|f| Shown {
-                    text: f.events.to_string(),
-                    value: Some(f.events as f64),
+    let row = |label: String, cell: &dyn Fn(&FormatFigures) -> Shown| {
+        (label, figures.iter().map(cell).collect::<Vec<_>>())
+    };
+    let mut rows = vec![
+        row(t("evidence-events"), &|f| Shown {
+            text: f.events.to_string(),
+            value: Some(f.events as f64),
+            n: None,
+        }),
+        row(t("results-paired"), &|f| {
+            let paired = f.outcomes.scores.paired;
+            match if hide {
+                suppress_count(paired, SuppressionRule::DEFAULT)
+            } else {
+                Cell::Shown(paired)
+            } {
+                Cell::Shown(n) => Shown {
+                    text: n.to_string(),
+                    value: Some(n as f64),
+                    n: Some(n),
+                },
+                Cell::Suppressed => Shown {
+                    text: t("evidence-suppressed"),
+                    value: None,
                     n: None,
-                })
-                .collect(),
-        ),
-        (
-            t("results-paired"),
-            figures
-                .iter()
-                .map(|f| {
-                    let paired = f.outcomes.scores.paired;
-                    match if hide {
-                        suppress_count(paired, SuppressionRule::DEFAULT)
-                    } else {
-                        Cell::Shown(paired)
-                    } {
-                        Cell::Shown(n) => Shown {
-                            text: n.to_string(),
-                            value: Some(n as f64),
-                            n: Some(n),
-                        },
-                        Cell::Suppressed => Shown {
-                            text: t("evidence-suppressed"),
-                            value: None,
-                            n: None,
-                        },
-                    }
-                })
-                .collect(),
-        ),
-        (
-            t("evidence-gain"),
-            figures
-                .iter()
-                .map(|f| {
-                    shown(
-                        lang,
-                        &f.outcomes.gain.class_average,
-                        hide,
-                        |g| format!("{g:.2}"),
-                        |g| *g,
+                },
+            }
+        }),
+        row(t("evidence-gain"), &|f| {
+            shown(
+                lang,
+                &f.outcomes.gain.class_average,
+                hide,
+                |g| format!("{g:.2}"),
+                |g| *g,
+            )
+        }),
+        row(t("evidence-difference"), &|f| {
+            shown(
+                lang,
+                &f.outcomes.scores.mean_difference,
+                hide,
+                |d| {
+                    format!(
+                        "{} [{}; {}]",
+                        one_decimal(d.mean),
+                        one_decimal(d.lower),
+                        one_decimal(d.upper)
                     )
-                })
-                .collect(),
-        ),
-        (
-            t("evidence-difference"),
-            figures
-                .iter()
-                .map(|f| {
-                    shown(
-                        lang,
-                        &f.outcomes.scores.mean_difference,
-                        hide,
-                        |d| {
-                            format!(
-                                "{} [{}; {}]",
-                                one_decimal(d.mean),
-                                one_decimal(d.lower),
-                                one_decimal(d.upper)
-                            )
-                        },
-                        |d| d.mean,
-                    )
-                })
-                .collect(),
-        ),
-        (
-            t("results-retention"),
-            figures
-                .iter()
-                .map(|f| shown(lang, &f.retention, hide, pct, |s| s.percent()))
-                .collect(),
-        ),
-        (
-            t("evidence-satisfaction"),
-            figures
-                .iter()
-                .map(|f| {
-                    shown(
-                        lang,
-                        &f.satisfaction.mean,
-                        hide,
-                        |m| format!("{m:.2}"),
-                        |m| *m,
-                    )
-                })
-                .collect(),
-        ),
-        (
-            t("results-follow-up"),
-            figures
-                .iter()
-                .map(|f| shown(lang, &f.follow_up.action_rate, hide, pct, |s| s.percent()))
-                .collect(),
-        ),
-    ]
+                },
+                |d| d.mean,
+            )
+        }),
+        row(t("evidence-retention"), &|f| {
+            shown(lang, &f.retention.present_every_day, hide, pct, |s| {
+                s.percent()
+            })
+        }),
+    ];
+    // Drop-off: presence on each day, up to the longest event's last day.
+    let longest = figures
+        .iter()
+        .map(|f| f.retention.days.len())
+        .max()
+        .unwrap_or(0);
+    if longest > 1 {
+        for day in 0..longest {
+            let label = i18n::text_with(lang, "evidence-day", &[("day", (day + 1).to_string())]);
+            rows.push(row(label, &|f| match f.retention.days.get(day) {
+                Some(d) => shown(lang, &d.share_of_registered, hide, pct, |s| s.percent()),
+                None => Shown {
+                    text: "—".to_owned(),
+                    value: None,
+                    n: None,
+                },
+            }));
+        }
+    }
+    for (index, item) in FEEDBACK_ITEMS.iter().enumerate() {
+        let name = t(&format!("evidence-item-{item}"));
+        let mean = i18n::text_with(lang, "evidence-satisfaction", &[("item", name.clone())]);
+        rows.push(row(mean, &|f| {
+            shown(
+                lang,
+                &f.satisfaction[index].1.mean,
+                hide,
+                |m| format!("{m:.2}"),
+                |m| *m,
+            )
+        }));
+        let spread = i18n::text_with(lang, "evidence-distribution", &[("item", name)]);
+        rows.push(row(spread, &|f| Shown {
+            text: counts_text(lang, &f.satisfaction[index].1.distribution, hide),
+            value: None,
+            n: None,
+        }));
+    }
+    rows.push(row(t("results-recommend"), &|f| {
+        shown(
+            lang,
+            &f.recommendation.mean,
+            hide,
+            |m| format!("{m:.1}"),
+            |m| *m,
+        )
+    }));
+    rows.push(row(t("results-nps"), &|f| {
+        shown(
+            lang,
+            &f.recommendation.net_score,
+            hide,
+            |v| one_decimal(*v),
+            |v| *v,
+        )
+    }));
+    rows.push(row(t("results-follow-up"), &|f| {
+        shown(lang, &f.follow_up.action_rate, hide, pct, |s| s.percent())
+    }));
+    rows
 }
 
 /// One sentence comparing in person and online, only when both gains exist

@@ -1,9 +1,10 @@
-//! Results of an online event exported by another survey tool (CSV or XLSX):
-//! upload, map the columns (the code or its answers, one column per
-//! question), preview every problem by row and column, exclude rows, and
-//! import all the remaining rows in one transaction, or nothing.
+//! Results of an online event exported by another survey tool (CSV or XLSX),
+//! for a test, the feedback form or the follow-up: upload, map the columns
+//! (the code or its answers, one column per question or item), preview every
+//! problem by row and column, exclude rows, and import all the remaining rows
+//! in one transaction, or nothing.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 use axum::Form;
@@ -17,15 +18,18 @@ use kolo_core::events::{EventAccess, clean_file_name};
 use kolo_core::ids::new_id;
 use kolo_core::lang::Lang;
 use kolo_core::outcomes::{
-    Instrument, NewResponse, PaperProblem, Question, ResponseSource, ResultsContext,
-    ResultsMapping, ResultsProblem, ResultsRow, StagedResults, check_mapping, check_results,
+    FormColumn, Instrument, NewResponse, ResponseSource, ResultsContext, ResultsMapping,
+    ResultsProblem, ResultsRow, Sheet, StagedResults, check_mapping, check_results,
 };
 use kolo_core::participants::Sealed;
 use kolo_core::time::Timestamp;
 use vault::FieldContext;
 
 use super::xlsx::column_name;
-use super::{event_instruments, instrument_of, questions_of};
+use super::{
+    cell_problem, event_instruments, instrument_of, option_message, row_summary, seal_comment,
+    sheet_column, sheet_of,
+};
 use crate::app::AppState;
 use crate::participants::read_table;
 use crate::web::upload::{Capped, read_capped};
@@ -57,21 +61,67 @@ const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 const STAGED_FOR_SECONDS: i64 = 24 * 3600;
 const TABLE: &str = "outcome_imports";
 
-/// The event's test named in the URL, if the person manages the event.
-async fn test_of(
+/// The event's instrument named in the URL with its sheet, if the person
+/// manages the event.
+async fn instrument_for(
     app: &AppState,
     staff: &Staff,
     id: &str,
     kind: &str,
-) -> Result<(String, Instrument, Vec<Question>), AppError> {
+) -> Result<(String, Instrument, Sheet), AppError> {
     let (event, instruments) = event_instruments(app, staff, id, EventAccess::Manage).await?;
     let instrument = instrument_of(&instruments, kind)?;
-    if !instrument.kind.is_test() {
-        return Err(AppError::NotFound);
+    let sheet = sheet_of(app, &event, &instrument).await?;
+    Ok((event.details.title, instrument, sheet))
+}
+
+/// What a column of the file may be called, for the first guess: a test
+/// question's text, or a form item's key and question in either language.
+fn item_names(sheet: &Sheet) -> Vec<Vec<String>> {
+    match sheet {
+        Sheet::Test(questions) => questions
+            .iter()
+            .map(|q| vec![q.text_uk.clone(), q.text_en.clone()])
+            .collect(),
+        Sheet::Form(columns) => columns
+            .iter()
+            .map(|&column| {
+                let ids: Vec<String> = match column {
+                    FormColumn::Likert(item) => vec![format!("feedback-{item}")],
+                    FormColumn::Recommend => vec!["feedback-recommend".into()],
+                    FormColumn::Used => vec!["follow-up-used".into()],
+                    FormColumn::Actions => vec!["follow-up-actions".into()],
+                    FormColumn::Barriers => vec!["follow-up-barriers".into()],
+                    FormColumn::Comment => {
+                        vec!["feedback-comment".into(), "follow-up-comment".into()]
+                    }
+                };
+                let mut names = vec![column.key().to_owned()];
+                for lang in [Lang::Uk, Lang::En] {
+                    names.extend(ids.iter().map(|id| i18n::text(lang, id)));
+                }
+                names
+            })
+            .collect(),
     }
-    let bank = app.store.questions().await?;
-    let questions = questions_of(&bank, &instrument);
-    Ok((event.details.title, instrument, questions))
+}
+
+/// The names of a form's options in both languages, lower case, with the
+/// option each stands for: a survey tool exports what people chose as text.
+fn option_names(sheet: &Sheet) -> HashMap<String, String> {
+    let Sheet::Form(columns) = sheet else {
+        return HashMap::new();
+    };
+    let mut names = HashMap::new();
+    for &column in columns {
+        for option in column.options() {
+            for lang in [Lang::Uk, Lang::En] {
+                let name = i18n::text(lang, &option_message(column, option)).to_lowercase();
+                names.insert(name, (*option).to_owned());
+            }
+        }
+    }
+    names
 }
 
 #[derive(Template)]
@@ -82,7 +132,20 @@ struct UploadPage {
     kind: String,
     form_name: String,
     title: String,
+    intro: String,
     error: Option<String>,
+}
+
+/// What the upload page says the file must hold.
+fn intro(lang: Lang, instrument: &Instrument) -> String {
+    i18n::text(
+        lang,
+        if instrument.kind.is_test() {
+            "import-results-intro"
+        } else {
+            "import-results-intro-form"
+        },
+    )
 }
 
 async fn upload_page(
@@ -91,12 +154,13 @@ async fn upload_page(
     staff: Staff,
     Path((id, kind)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
-    let (title, instrument, _) = test_of(&app, &staff, &id, &kind).await?;
+    let (title, instrument, _) = instrument_for(&app, &staff, &id, &kind).await?;
     let page = UploadPage {
         page: Page::new(&app, &ctx, "import-results-title"),
         id,
         kind: instrument.kind.as_str().to_owned(),
         form_name: i18n::text(ctx.lang, instrument.kind.message_id()),
+        intro: intro(ctx.lang, &instrument),
         title,
         error: None,
     };
@@ -110,7 +174,7 @@ async fn upload(
     Path((id, kind)): Path<(String, String)>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let (title, instrument, _) = test_of(&app, &staff, &id, &kind).await?;
+    let (title, instrument, _) = instrument_for(&app, &staff, &id, &kind).await?;
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut too_large = false;
     while let Ok(Some(mut field)) = multipart.next_field().await {
@@ -165,6 +229,7 @@ async fn upload(
         id,
         kind: instrument.kind.as_str().to_owned(),
         form_name: i18n::text(ctx.lang, instrument.kind.message_id()),
+        intro: intro(ctx.lang, &instrument),
         title,
         error: problem,
     };
@@ -201,7 +266,7 @@ async fn staged_table(
 }
 
 /// The mapping as the form sends it: column numbers, empty for none.
-fn mapping_from(pairs: &[(String, String)], questions: usize) -> ResultsMapping {
+fn mapping_from(pairs: &[(String, String)], items: usize) -> ResultsMapping {
     let column = |name: &str| {
         pairs
             .iter()
@@ -214,7 +279,7 @@ fn mapping_from(pairs: &[(String, String)], questions: usize) -> ResultsMapping 
         father: column("father"),
         sex: column("sex"),
         birth: column("birth"),
-        questions: (0..questions).map(|n| column(&format!("q{n}"))).collect(),
+        items: (0..items).map(|n| column(&format!("q{n}"))).collect(),
     }
 }
 
@@ -245,6 +310,8 @@ struct PreviewPage {
     mapping_problems: Vec<String>,
     problems: Vec<String>,
     rows: Vec<RowLine>,
+    /// The header of a row's summary: points of a test, answers of a form.
+    summary_header: String,
     ready: bool,
     valid: usize,
 }
@@ -263,18 +330,14 @@ fn describe(
             "import-results-question-unmapped",
             &[("n", (n + 1).to_string())],
         ),
+        ResultsProblem::NothingMapped => i18n::text(lang, "import-results-nothing-mapped"),
         ResultsProblem::Code(p) => i18n::text(lang, p.message_id()),
         ResultsProblem::UnknownAnswer(text) => i18n::text_with(
             lang,
             "import-results-unknown-answer",
             &[("answer", text.clone())],
         ),
-        ResultsProblem::Paper(PaperProblem::UnknownLetter { letter, last }) => i18n::text_with(
-            lang,
-            "paper-unknown-letter",
-            &[("letter", letter.to_string()), ("last", last.to_string())],
-        ),
-        ResultsProblem::Paper(p) => i18n::text(lang, p.message_id()),
+        ResultsProblem::Paper(p) => cell_problem(lang, p),
         ResultsProblem::Duplicate(code) => {
             i18n::text_with(lang, "paper-already", &[("code", code.clone())])
         }
@@ -302,11 +365,11 @@ struct Checked {
 async fn check(
     app: &AppState,
     instrument: &Instrument,
-    questions: &[Question],
+    sheet: &Sheet,
     rows: &[Vec<String>],
     mapping: ResultsMapping,
 ) -> Result<Checked, AppError> {
-    let mapping_problems = check_mapping(&mapping, questions.len());
+    let mapping_problems = check_mapping(&mapping, sheet);
     if !mapping_problems.is_empty() {
         return Ok(Checked {
             mapping,
@@ -322,10 +385,12 @@ async fn check(
         .into_iter()
         .map(|r| r.uic.to_string())
         .collect();
+    let option_names = option_names(sheet);
     let context = ResultsContext {
         scheme: &scheme,
         today: crate::events::today(),
-        questions,
+        sheet,
+        option_names: &option_names,
         answered: &answered,
     };
     let checked = check_results(&context, &mapping, rows);
@@ -343,7 +408,7 @@ fn preview_page(
     action: String,
     file_name: &str,
     headers: &[String],
-    questions: &[Question],
+    sheet: &Sheet,
     checked: &Checked,
     excluded: &HashSet<usize>,
 ) -> Result<Html<String>, AppError> {
@@ -379,12 +444,12 @@ fn preview_page(
             chosen,
         );
     }
-    for (n, question) in questions.iter().enumerate() {
-        add(
-            format!("q{n}"),
-            format!("{}. {}", n + 1, question.text(lang)),
-            m.questions.get(n).copied().flatten(),
-        );
+    for n in 0..sheet.len() {
+        let label = match sheet {
+            Sheet::Test(questions) => format!("{}. {}", n + 1, questions[n].text(lang)),
+            Sheet::Form(_) => sheet_column(lang, sheet, n),
+        };
+        add(format!("q{n}"), label, m.items.get(n).copied().flatten());
     }
     let mut problems = Vec::new();
     for row in &checked.rows {
@@ -407,7 +472,7 @@ fn preview_page(
             score: r
                 .checked
                 .as_ref()
-                .map(|(_, s)| format!("{} / {}", s.points.unwrap_or(0), s.max_points.unwrap_or(0)))
+                .map(|(_, s)| row_summary(lang, s))
                 .unwrap_or_default(),
         })
         .collect();
@@ -428,6 +493,14 @@ fn preview_page(
             && valid > 0
             && rows.iter().all(|r| r.valid || r.excluded),
         rows,
+        summary_header: i18n::text(
+            lang,
+            if matches!(sheet, Sheet::Test(_)) {
+                "bank-points"
+            } else {
+                "outcomes-responses"
+            },
+        ),
         valid,
     };
     Ok(Html(page.render()?))
@@ -440,21 +513,21 @@ async fn preview(
     Path((id, kind, file_id)): Path<(String, String, String)>,
     Query(pairs): Query<Vec<(String, String)>>,
 ) -> Result<Html<String>, AppError> {
-    let (_, instrument, questions) = test_of(&app, &staff, &id, &kind).await?;
+    let (_, instrument, sheet) = instrument_for(&app, &staff, &id, &kind).await?;
     let (staged, headers, rows) = staged_table(&app, &staff, &instrument, &file_id).await?;
     let mapping = if pairs.iter().any(|(k, _)| k == "mapped") {
-        mapping_from(&pairs, questions.len())
+        mapping_from(&pairs, sheet.len())
     } else {
-        ResultsMapping::guess(&headers, &questions)
+        ResultsMapping::guess(&headers, &item_names(&sheet))
     };
-    let checked = check(&app, &instrument, &questions, &rows, mapping).await?;
+    let checked = check(&app, &instrument, &sheet, &rows, mapping).await?;
     preview_page(
         &app,
         &ctx,
         format!("/events/{id}/outcomes/{kind}/import/{file_id}"),
         &staged.file_name,
         &headers,
-        &questions,
+        &sheet,
         &checked,
         &HashSet::new(),
     )
@@ -467,7 +540,7 @@ async fn confirm(
     Path((id, kind, file_id)): Path<(String, String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let (_, instrument, questions) = test_of(&app, &staff, &id, &kind).await?;
+    let (_, instrument, sheet) = instrument_for(&app, &staff, &id, &kind).await?;
     let (staged, headers, rows) = staged_table(&app, &staff, &instrument, &file_id).await?;
     let excluded: HashSet<usize> = pairs
         .iter()
@@ -477,9 +550,9 @@ async fn confirm(
     let checked = check(
         &app,
         &instrument,
-        &questions,
+        &sheet,
         &rows,
-        mapping_from(&pairs, questions.len()),
+        mapping_from(&pairs, sheet.len()),
     )
     .await?;
     let blocked = !checked.mapping_problems.is_empty()
@@ -488,24 +561,27 @@ async fn confirm(
             .iter()
             .any(|r| r.checked.is_none() && !excluded.contains(&r.line));
     let now = Timestamp::now();
-    let responses: Vec<NewResponse> = checked
+    let mut responses: Vec<NewResponse> = Vec::new();
+    for (uic, scored) in checked
         .rows
         .iter()
         .filter(|r| !excluded.contains(&r.line))
         .filter_map(|r| r.checked.clone())
-        .map(|(uic, scored)| NewResponse {
-            id: new_id(),
+    {
+        let response_id = new_id();
+        responses.push(NewResponse {
+            comment: seal_comment(&app, &response_id, scored.comment.as_deref())?,
+            id: response_id,
             instrument_id: instrument.id.clone(),
             uic,
             source: ResponseSource::Import,
             answers: scored.answers,
             points: scored.points,
             max_points: scored.max_points,
-            comment: None,
             recorded_by: Some(staff.user.id.clone()),
             submitted_at: now,
-        })
-        .collect();
+        });
+    }
     if blocked || responses.is_empty() {
         let page = preview_page(
             &app,
@@ -513,7 +589,7 @@ async fn confirm(
             format!("/events/{id}/outcomes/{kind}/import/{file_id}"),
             &staged.file_name,
             &headers,
-            &questions,
+            &sheet,
             &checked,
             &excluded,
         )?;

@@ -11,16 +11,22 @@ mod paper;
 mod public;
 mod results;
 mod setup;
+mod templates;
 mod xlsx;
 
 use axum::http::{HeaderMap, header};
-use kolo_core::events::{Event, EventAccess};
+use kolo_core::events::{Event, EventAccess, EventFormat};
 use kolo_core::ids::fill_random;
-use kolo_core::outcomes::{Instrument, InstrumentKind, Question};
+use kolo_core::lang::Lang;
+use kolo_core::outcomes::{
+    FormColumn, Instrument, InstrumentKind, PaperProblem, Question, Scored, Sheet,
+};
+use kolo_core::participants::Sealed;
+use vault::FieldContext;
 
 use crate::app::AppState;
 use crate::events::event_for;
-use crate::web::{AppError, RequestContext, RouteTable, Staff};
+use crate::web::{AppError, RequestContext, RouteTable, Staff, i18n};
 
 pub fn routes() -> RouteTable {
     setup::routes()
@@ -68,6 +74,97 @@ pub(crate) fn questions_of(bank: &[Question], instrument: &Instrument) -> Vec<Qu
         .iter()
         .filter_map(|id| bank.iter().find(|q| &q.id == id).cloned())
         .collect()
+}
+
+/// The instrument as a row of cells for paper entry and imports: a test's
+/// questions in its order, or a form's items (no venue at online events).
+pub(crate) async fn sheet_of(
+    app: &AppState,
+    event: &Event,
+    instrument: &Instrument,
+) -> Result<Sheet, AppError> {
+    let questions = if instrument.kind.is_test() {
+        questions_of(&app.store.questions().await?, instrument)
+    } else {
+        Vec::new()
+    };
+    Ok(Sheet::of(
+        instrument.kind,
+        questions,
+        event.details.format != EventFormat::Online,
+    ))
+}
+
+/// A cell of a sheet as messages name it: "question 3", "Trainer".
+pub(crate) fn sheet_column(lang: Lang, sheet: &Sheet, n: usize) -> String {
+    match sheet {
+        Sheet::Test(_) => i18n::text_with(lang, "paper-question", &[("n", (n + 1).to_string())]),
+        Sheet::Form(columns) => columns.get(n).map_or_else(String::new, |c| {
+            i18n::text(lang, &format!("paper-form-column-{}", c.key()))
+        }),
+    }
+}
+
+/// The message id of an option of a form's choice, as its pages and paper
+/// form print it: `follow-up-yes`, `follow-up-action-shared`, ...
+pub(crate) fn option_message(column: FormColumn, option: &str) -> String {
+    match column {
+        FormColumn::Actions => format!("follow-up-action-{option}"),
+        FormColumn::Barriers => format!("follow-up-barrier-{option}"),
+        _ => format!("follow-up-{option}"),
+    }
+}
+
+/// What is wrong with a typed or imported cell, in the person's language.
+pub(crate) fn cell_problem(lang: Lang, problem: &PaperProblem) -> String {
+    i18n::text_with(lang, problem.message_id(), &problem.message_args())
+}
+
+/// What a checked row holds, as the trainer sees it before or after saving:
+/// a test's score, or how many items of a form were answered.
+pub(crate) fn row_summary(lang: Lang, scored: &Scored) -> String {
+    match scored.points.zip(scored.max_points) {
+        Some((points, max)) => i18n::text_with(
+            lang,
+            "answer-score",
+            &[("points", points.to_string()), ("max", max.to_string())],
+        ),
+        None => i18n::text_with(
+            lang,
+            "paper-form-answers",
+            &[
+                ("count", scored.answers.len().to_string()),
+                (
+                    "comment",
+                    i18n::text(
+                        lang,
+                        if scored.comment.is_some() {
+                            "paper-form-with-comment"
+                        } else {
+                            "paper-form-no-comment"
+                        },
+                    ),
+                ),
+            ],
+        ),
+    }
+}
+
+/// A response's free text, encrypted and bound to the response's id: it may
+/// say who the person is.
+pub(crate) fn seal_comment(
+    app: &AppState,
+    response_id: &str,
+    comment: Option<&str>,
+) -> Result<Option<Sealed>, AppError> {
+    let Some(text) = comment else {
+        return Ok(None);
+    };
+    let cipher = app.vault.cipher().map_err(|_| AppError::Locked)?;
+    Ok(Some(Sealed(cipher.encrypt_str(
+        text,
+        &FieldContext::new("outcome_responses", "comment", response_id),
+    ))))
 }
 
 /// The address people type, as the browser reached Kolo: `https://host/t`.

@@ -1,8 +1,10 @@
-//! Typing paper tests after an event: one row per participant (their code,
-//! or the answers the code is built from), one cell per question with the
-//! letters circled. Every problem names its row and column; nothing is
-//! stored until every row is right, then all rows in one transaction, and
-//! each row's score is shown at once.
+//! Typing paper forms after an event: one row per participant (their code,
+//! or the answers the code is built from), then one cell per question of a
+//! test (the letters circled), or per item of the feedback form or the
+//! follow-up (a digit for a rating, letters for choices, the comment's text).
+//! Every problem names its row and column; nothing is stored until every row
+//! is right, then all rows in one transaction, and each row's score (or
+//! number of answers) is shown at once.
 
 use std::collections::HashSet;
 
@@ -14,12 +16,16 @@ use kolo_core::StoreError;
 use kolo_core::auth::Action;
 use kolo_core::events::{EventAccess, parse_day};
 use kolo_core::ids::new_id;
-use kolo_core::outcomes::{NewResponse, PaperProblem, ResponseSource, check_paper_row};
+use kolo_core::lang::Lang;
+use kolo_core::outcomes::{FormColumn, NewResponse, ResponseSource, Sheet, option_letter};
 use kolo_core::participants::{Sex, Uic, UicAnswers};
 use kolo_core::time::Timestamp;
 use serde::Deserialize;
 
-use super::{event_instruments, instrument_of, questions_of};
+use super::{
+    cell_problem, event_instruments, instrument_of, option_message, row_summary, seal_comment,
+    sheet_column, sheet_of,
+};
 use crate::app::AppState;
 use crate::events::today;
 use crate::web::{Access, AppError, Page, RequestContext, RouteTable, Staff, i18n};
@@ -38,8 +44,9 @@ const UIC_COLUMNS: [&str; 5] = ["code", "mother", "father", "sex", "birth"];
 
 struct RowView {
     number: usize,
-    /// `(field name, value, faulty)` for the code columns then the questions.
-    cells: Vec<(String, String, bool)>,
+    /// `(field name, value, faulty, wide)` for the code columns then the
+    /// questions or items; a comment's cell is wide.
+    cells: Vec<(String, String, bool, bool)>,
 }
 
 #[derive(Template)]
@@ -50,6 +57,9 @@ struct PaperPage {
     kind: String,
     form_name: String,
     title: String,
+    hint: String,
+    /// For choices: the column and its options with their letters.
+    legend: Vec<(String, Vec<String>)>,
     headers: Vec<String>,
     rows: Vec<RowView>,
     row_count: usize,
@@ -109,11 +119,7 @@ async fn render(
     let lang = ctx.lang;
     let (event, instruments) = event_instruments(app, staff, id, EventAccess::Manage).await?;
     let instrument = instrument_of(&instruments, kind)?;
-    if !instrument.kind.is_test() {
-        return Err(AppError::NotFound);
-    }
-    let bank = app.store.questions().await?;
-    let questions = questions_of(&bank, &instrument);
+    let sheet = sheet_of(app, &event, &instrument).await?;
     let value = |name: &str| {
         typed
             .iter()
@@ -125,14 +131,31 @@ async fn render(
         .iter()
         .map(|c| i18n::text(lang, &format!("paper-column-{c}")))
         .collect();
-    headers.extend((1..=questions.len()).map(|n| n.to_string()));
-    let columns = UIC_COLUMNS.len() + questions.len();
+    headers.extend((0..sheet.len()).map(|n| match &sheet {
+        Sheet::Test(_) => (n + 1).to_string(),
+        Sheet::Form(_) => sheet_column(lang, &sheet, n),
+    }));
+    let wide = |c: usize| {
+        matches!(&sheet, Sheet::Form(columns)
+            if c >= UIC_COLUMNS.len()
+                && columns.get(c - UIC_COLUMNS.len()) == Some(&FormColumn::Comment))
+    };
+    let columns = UIC_COLUMNS.len() + sheet.len();
     let page = PaperPage {
         page: Page::new(app, ctx, "outcomes-paper"),
         id: event.id.0.clone(),
         kind: instrument.kind.as_str().to_owned(),
         form_name: i18n::text(lang, instrument.kind.message_id()),
         title: event.details.title.clone(),
+        hint: if instrument.kind.is_test() {
+            i18n::text(lang, "outcomes-paper-hint")
+        } else {
+            i18n::text(
+                lang,
+                &format!("outcomes-paper-hint-{}", instrument.kind.as_str()),
+            )
+        },
+        legend: legend(lang, &sheet),
         headers,
         rows: (0..rows)
             .map(|r| RowView {
@@ -141,7 +164,7 @@ async fn render(
                     .map(|c| {
                         let name = field(r, c);
                         let typed = value(&name);
-                        (name, typed, faulty.contains(&(r, c)))
+                        (name, typed, faulty.contains(&(r, c)), wide(c))
                     })
                     .collect(),
             })
@@ -152,6 +175,34 @@ async fn render(
         saved,
     };
     Ok(Html(page.render()?))
+}
+
+/// The letters of a form's choices as printed on the paper form, so the
+/// trainer types them without the form at hand.
+fn legend(lang: Lang, sheet: &Sheet) -> Vec<(String, Vec<String>)> {
+    let Sheet::Form(columns) = sheet else {
+        return Vec::new();
+    };
+    columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.options().is_empty())
+        .map(|(n, &column)| {
+            let options = column
+                .options()
+                .iter()
+                .enumerate()
+                .map(|(i, option)| {
+                    format!(
+                        "{}) {}",
+                        option_letter(i),
+                        i18n::text(lang, &option_message(column, option))
+                    )
+                })
+                .collect();
+            (sheet_column(lang, sheet, n), options)
+        })
+        .collect()
 }
 
 /// A cell's field name: `c{row}_{column}`.
@@ -169,11 +220,7 @@ async fn save(
     let lang = ctx.lang;
     let (event, instruments) = event_instruments(&app, &staff, &id, EventAccess::Manage).await?;
     let instrument = instrument_of(&instruments, &kind)?;
-    if !instrument.kind.is_test() {
-        return Err(AppError::NotFound);
-    }
-    let bank = app.store.questions().await?;
-    let questions = questions_of(&bank, &instrument);
+    let sheet = sheet_of(&app, &event, &instrument).await?;
     let scheme = crate::participants::scheme(&app).await?;
     let value = |name: &str| {
         pairs
@@ -193,16 +240,13 @@ async fn save(
     let mut errors = Vec::new();
     let mut faulty = HashSet::new();
     let mut responses = Vec::new();
+    let mut saved = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     let column_name = |c: usize| {
         if c < UIC_COLUMNS.len() {
             i18n::text(lang, &format!("paper-column-{}", UIC_COLUMNS[c]))
         } else {
-            i18n::text_with(
-                lang,
-                "paper-question",
-                &[("n", (c - UIC_COLUMNS.len() + 1).to_string())],
-            )
+            sheet_column(lang, &sheet, c - UIC_COLUMNS.len())
         }
     };
     let mut problem = |row: usize, column: usize, message: String| {
@@ -218,7 +262,7 @@ async fn save(
         ));
     };
     for r in 0..rows {
-        let cells: Vec<String> = (0..UIC_COLUMNS.len() + questions.len())
+        let cells: Vec<String> = (0..UIC_COLUMNS.len() + sheet.len())
             .map(|c| value(&field(r, c)))
             .collect();
         if cells.iter().all(String::is_empty) {
@@ -257,19 +301,11 @@ async fn save(
                 }
             }
         };
-        let scored = match check_paper_row(&questions, &cells[UIC_COLUMNS.len()..]) {
+        let scored = match sheet.check_row(&cells[UIC_COLUMNS.len()..]) {
             Ok(scored) => Some(scored),
             Err(problems) => {
                 for (column, p) in problems {
-                    let message = match &p {
-                        PaperProblem::UnknownLetter { letter, last } => i18n::text_with(
-                            lang,
-                            p.message_id(),
-                            &[("letter", letter.to_string()), ("last", last.to_string())],
-                        ),
-                        other => i18n::text(lang, other.message_id()),
-                    };
-                    problem(r, UIC_COLUMNS.len() + column, message);
+                    problem(r, UIC_COLUMNS.len() + column, cell_problem(lang, &p));
                 }
                 None
             }
@@ -286,15 +322,17 @@ async fn save(
             );
             continue;
         }
+        let response_id = new_id();
+        saved.push((uic.to_string(), row_summary(lang, &scored)));
         responses.push(NewResponse {
-            id: new_id(),
+            comment: seal_comment(&app, &response_id, scored.comment.as_deref())?,
+            id: response_id,
             instrument_id: instrument.id.clone(),
             uic,
             source: ResponseSource::Paper,
             answers: scored.answers,
             points: scored.points,
             max_points: scored.max_points,
-            comment: None,
             recorded_by: Some(staff.user.id.clone()),
             submitted_at: Timestamp::now(),
         });
@@ -345,22 +383,6 @@ async fn save(
         serde_json::json!({ "instrument": instrument.kind.as_str(), "responses": responses.len() }),
     )
     .await?;
-    let saved = responses
-        .iter()
-        .map(|r| {
-            (
-                r.uic.to_string(),
-                i18n::text_with(
-                    lang,
-                    "answer-score",
-                    &[
-                        ("points", r.points.unwrap_or(0).to_string()),
-                        ("max", r.max_points.unwrap_or(0).to_string()),
-                    ],
-                ),
-            )
-        })
-        .collect();
     render(
         &app,
         &ctx,

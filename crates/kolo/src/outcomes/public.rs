@@ -19,12 +19,11 @@ use kolo_core::outcomes::{
     QuestionKind, ResponseSource, SaveOutcome, ShortCode, SubmissionProblem, check_for,
     likert_field, question_field,
 };
-use kolo_core::participants::{Sealed, Sex, Uic, UicAnswers};
+use kolo_core::participants::{Sex, Uic, UicAnswers};
 use kolo_core::time::Timestamp;
 use serde::Deserialize;
-use vault::FieldContext;
 
-use super::{ANSWER_PATH, questions_of};
+use super::{ANSWER_PATH, questions_of, seal_comment};
 use crate::app::AppState;
 use crate::events::{Choice, today};
 use crate::web::forms::FieldErrors;
@@ -530,16 +529,7 @@ async fn submit(
         }
     };
     let id = new_id();
-    let comment = match &scored.comment {
-        Some(text) => {
-            let cipher = app.vault.cipher().map_err(|_| AppError::Locked)?;
-            Some(Sealed(cipher.encrypt_str(
-                text,
-                &FieldContext::new("outcome_responses", "comment", &id),
-            )))
-        }
-        None => None,
-    };
+    let comment = seal_comment(&app, &id, scored.comment.as_deref())?;
     let response = NewResponse {
         id,
         instrument_id: instrument.id.clone(),
@@ -552,7 +542,21 @@ async fn submit(
         recorded_by: None,
         submitted_at: Timestamp::now(),
     };
-    let (message, score) = match app.store.save_response(&response).await? {
+    let outcome = app.store.save_response(&response).await?;
+    // Like every other change, a participant's answer leaves an audit entry;
+    // it names the event and the instrument, never the person: no code, no
+    // answers (the address is cut to its network, as for every anonymous entry).
+    app.audit(
+        &ctx,
+        "outcomes.response",
+        &format!("event:{}", instrument.event_id),
+        serde_json::json!({
+            "instrument": instrument.kind.as_str(),
+            "saved": outcome == SaveOutcome::Saved,
+        }),
+    )
+    .await?;
+    let (message, score) = match outcome {
         SaveOutcome::Saved => (
             i18n::text(lang, "answer-thanks"),
             scored.points.zip(scored.max_points).map(|(points, max)| {

@@ -46,7 +46,6 @@ struct InstrumentRow {
     closed_early: bool,
     responses: usize,
     refused: u32,
-    test: bool,
 }
 
 #[derive(askama::Template)]
@@ -120,7 +119,6 @@ async fn render_overview(
             closed_early: instrument.closed_at.is_some(),
             responses: app.store.responses(&instrument.id).await?.len(),
             refused: instrument.refused_attempts,
-            test: instrument.kind.is_test(),
         });
     }
     let templates = if rows.is_empty() && manage {

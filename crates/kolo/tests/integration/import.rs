@@ -151,7 +151,7 @@ async fn a_windows_1251_file_is_detected_read_and_said_so() {
     app.finish().await;
 }
 
-fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+pub(crate) fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
     let mut sheet = String::from(
         "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
     );

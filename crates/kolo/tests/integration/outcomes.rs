@@ -48,7 +48,7 @@ async fn question(browser: &Browser, fields: &[(&str, &str)]) -> String {
 
 /// Three questions (one choice, several choices, true/false) in a template,
 /// and an event held from today to tomorrow with its instruments set up.
-async fn event_with_tests(
+pub(crate) async fn event_with_tests(
     app: &TestApp,
     browser: &Browser,
     extra: &[(&str, &str)],
@@ -141,7 +141,7 @@ async fn event_with_tests(
     (event, instruments)
 }
 
-fn code_of(instruments: &[Instrument], kind: InstrumentKind) -> String {
+pub(crate) fn code_of(instruments: &[Instrument], kind: InstrumentKind) -> String {
     instruments
         .iter()
         .find(|i| i.kind == kind)
@@ -926,5 +926,51 @@ async fn online_results_are_imported_from_csv_after_a_preview_naming_every_probl
         staff.get(&preview_path).await.status(),
         StatusCode::NOT_FOUND
     );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn public_answers_are_audited_with_the_event_and_never_the_person() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let staff = app.signed_in("olena").await;
+    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let pre = code_of(&instruments, InstrumentKind::PreTest);
+    let visitor = app.browser();
+    answer_test(&visitor, &pre, &OKSANA, true).await;
+    // A second attempt is refused, and audited as refused.
+    answer_test(&visitor, &pre, &OKSANA, false).await;
+
+    let mut entries = app
+        .store
+        .audit_entries(&kolo_core::audit::AuditFilter {
+            limit: 1000,
+            ..kolo_core::audit::AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    entries.reverse();
+    let answers: Vec<_> = entries
+        .iter()
+        .filter(|e| e.entry.action == "outcomes.response")
+        .collect();
+    assert_eq!(answers.len(), 2, "{entries:?}");
+    let pre_test = instruments
+        .iter()
+        .find(|i| i.kind == InstrumentKind::PreTest)
+        .unwrap();
+    let stored = app.store.responses(&pre_test.id).await.unwrap();
+    let code = stored[0].uic.to_string();
+    for (entry, saved) in answers.iter().zip([true, false]) {
+        assert_eq!(entry.entry.target, format!("event:{event}"));
+        assert_eq!(entry.entry.actor, "anonymous");
+        let details = entry.entry.details.to_string();
+        assert!(
+            details.contains("\"pre_test\"") && details.contains(&format!("\"saved\":{saved}")),
+            "{details}"
+        );
+        assert!(!details.contains(&code), "no participant code: {details}");
+        assert!(!details.contains("q."), "no answers: {details}");
+    }
     app.finish().await;
 }

@@ -73,6 +73,8 @@ pub struct Collect {
     pub forms: HashMap<String, HeldForm>,
     /// How many form and media downloads happened (to check hash comparison).
     pub downloads: usize,
+    /// What Collect adds to the submission URL as `?deviceID=` (its install id).
+    pub device_id: Option<String>,
 }
 
 pub fn md5_hex(bytes: &[u8]) -> String {
@@ -99,6 +101,32 @@ impl Collect {
             server_url: server_url.to_owned(),
             forms: HashMap::new(),
             downloads: 0,
+            device_id: None,
+        }
+    }
+
+    /// The same device, sending `?deviceID=` with its submissions as Collect does.
+    pub fn with_device_id(mut self, id: &str) -> Collect {
+        self.device_id = Some(id.to_owned());
+        self
+    }
+
+    /// The submission URL, with the device's id when it has one.
+    fn submission_url(&self) -> String {
+        match &self.device_id {
+            Some(id) => {
+                let encoded: String = id
+                    .bytes()
+                    .map(|b| match b {
+                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                            (b as char).to_string()
+                        }
+                        other => format!("%{other:02X}"),
+                    })
+                    .collect();
+                format!("{}/submission?deviceID={encoded}", self.server_url)
+            }
+            None => format!("{}/submission", self.server_url),
         }
     }
 
@@ -270,10 +298,7 @@ impl Collect {
     /// HEAD /submission: the size the server accepts per POST.
     pub async fn preflight(&self) -> Result<u64, String> {
         let response = self
-            .request(
-                reqwest::Method::HEAD,
-                &format!("{}/submission", self.server_url),
-            )
+            .request(reqwest::Method::HEAD, &self.submission_url())
             .send()
             .await
             .map_err(|e| e.to_string())?;
@@ -319,10 +344,7 @@ impl Collect {
             form = form.text("*isIncomplete*", "yes");
         }
         let response = self
-            .request(
-                reqwest::Method::POST,
-                &format!("{}/submission", self.server_url),
-            )
+            .request(reqwest::Method::POST, &self.submission_url())
             .multipart(form)
             .send()
             .await

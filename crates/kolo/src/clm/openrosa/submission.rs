@@ -5,13 +5,13 @@
 //! Kolo announces. Nothing is acknowledged before the database transaction
 //! has committed and the files it names are in their final place.
 
-use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use kolo_core::StoreError;
 use kolo_core::clm::{
     NewSubmission, NewSubmissionFile, SubmissionId, SubmissionProblem, SubmissionVersionId,
-    SubmitOutcome, check_file_name, expected_files, parse_submission,
+    SubmitOutcome, check_device_id, check_file_name, expected_files, parse_submission,
 };
 use kolo_core::ids::hex;
 use kolo_core::lang::Lang;
@@ -22,6 +22,7 @@ use super::xml::{self, ACCEPT_CONTENT_LENGTH};
 use super::{Device, Sender, error, internal};
 use crate::app::AppState;
 use crate::clm::blobs::{BlobError, StagedBlob};
+use crate::clm::sort_values;
 use crate::web::i18n;
 
 /// The submission XML itself is parsed in memory: at most 10 MB.
@@ -53,9 +54,41 @@ impl From<Response> for Refusal {
     }
 }
 
+/// The query string of a submission POST.
+#[derive(serde::Deserialize)]
+struct SubmissionQuery {
+    /// The device's identity as Collect sends it (`collect:…`); kept with the
+    /// submission and exported, never written to the log.
+    #[serde(rename = "deviceID", default)]
+    device_id: Option<String>,
+}
+
+/// The `deviceID` of the query string (blank is none), or the refusal.
+fn device_id_of(uri: &Uri, lang: Lang) -> Result<Option<String>, Response> {
+    let bad = |detail: &str| {
+        error(
+            StatusCode::BAD_REQUEST,
+            lang,
+            "openrosa-device-id-bad",
+            &[("detail", detail.to_owned())],
+        )
+    };
+    let Query(query) = Query::<SubmissionQuery>::try_from_uri(uri)
+        .map_err(|_| bad("the query string cannot be read"))?;
+    let device_id = query.device_id.filter(|id| !id.trim().is_empty());
+    if let Some(id) = &device_id {
+        check_device_id(id).map_err(bad)?;
+    }
+    Ok(device_id)
+}
+
 /// `POST …/submission`.
 pub async fn receive(State(app): State<AppState>, device: Device, request: Request) -> Response {
     let lang = device.lang;
+    let device_id = match device_id_of(request.uri(), lang) {
+        Ok(id) => id,
+        Err(refusal) => return refusal,
+    };
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -91,7 +124,7 @@ pub async fn receive(State(app): State<AppState>, device: Device, request: Reque
         discard(&app, files).await;
         return error(StatusCode::BAD_REQUEST, lang, "openrosa-no-xml-part", &[]);
     };
-    match store_submission(&app, &device, xml, &files).await {
+    match store_submission(&app, &device, device_id, xml, &files).await {
         Ok(response) => {
             let staged = files.into_iter().map(|(_, _, blob)| blob).collect();
             // The rows are committed: move the files they name to their place
@@ -244,6 +277,7 @@ fn multipart_error(lang: Lang, detail: &str) -> Refusal {
 async fn store_submission(
     app: &AppState,
     device: &Device,
+    device_id: Option<String>,
     xml: Vec<u8>,
     files: &[(String, String, StagedBlob)],
 ) -> Result<Response, Response> {
@@ -346,6 +380,7 @@ async fn store_submission(
     }
     let expected = expected_files(text, &version.binary_fields, meta.encrypted);
     let instance = meta.instance_id.clone();
+    let sort_values = sort_values::for_new(app, &version.id, meta.encrypted, &xml).await;
     let submission = NewSubmission {
         submission_id: SubmissionId::new(),
         version_id: SubmissionVersionId::new(),
@@ -369,6 +404,8 @@ async fn store_submission(
             .collect(),
         xml,
         received_at: Timestamp::now(),
+        device_id,
+        sort_values,
     };
     let stored = match device.sender {
         Sender::AppUser(_) => app.store.submit(&submission).await,

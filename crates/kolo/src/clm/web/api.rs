@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use xlsform::Diagnostic;
 
-use super::exports::{Format, export};
+use super::exports::{Choices, Format, export};
 use super::forms::{audit_attachment, diagnostic_rows, publish_problem};
 use super::submissions::{Filters, app_user_names};
 use super::{access_to, form_of, project_for, schema_of, visible_app_users};
@@ -508,13 +508,14 @@ async fn csv_zip(
     path: Path<(String, String)>,
     Query(options): Query<ZipOptions>,
     filters: Query<Filters>,
+    Query(choices): Query<Choices>,
 ) -> Result<Response, AppError> {
     let format = if options.attachments {
         Format::CsvZipWithMedia
     } else {
         Format::CsvZip
     };
-    export(state, ctx, staff, path, filters, format).await
+    export(state, ctx, staff, path, filters, choices.with(format)).await
 }
 
 async fn root_csv(
@@ -523,8 +524,17 @@ async fn root_csv(
     staff: Staff,
     path: Path<(String, String)>,
     filters: Query<Filters>,
+    Query(choices): Query<Choices>,
 ) -> Result<Response, AppError> {
-    export(state, ctx, staff, path, filters, Format::RootCsv).await
+    export(
+        state,
+        ctx,
+        staff,
+        path,
+        filters,
+        choices.with(Format::RootCsv),
+    )
+    .await
 }
 
 async fn submissions(

@@ -6,9 +6,15 @@
 //! it goes: submissions are read a page at a time, repeat tables wait in
 //! unnamed temporary files, so memory stays flat whatever the number of
 //! submissions. Every export is audited before its first byte is sent.
+//!
+//! As in ODK Central, the columns are the current version's fields; with
+//! `deleted_fields=true` (Central's `deletedFields`) they are the union of
+//! every published version's, so answers to questions removed since are
+//! exported too.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
@@ -16,14 +22,15 @@ use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use kolo_core::auth::Action;
 use kolo_core::clm::{
-    AppUserId, ProjectAccess, ReviewState, SubmissionFilter, SubmissionSummary,
-    SubmissionVersionId, is_client_audit,
+    AppUserId, Form, ProjectAccess, ReviewState, SubmissionFilter, SubmissionSummary,
+    SubmissionVersionId, VersionState, is_client_audit,
 };
 use odk_data::export::{
     CsvExport, CsvZipExport, ExportError, ExportLayout, ExportOptions, ExportRow,
     ReviewState as ExportReview, RowStatus, XlsxExport,
 };
 use odk_data::{FormSchema, Submission};
+use serde::Deserialize;
 use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc;
 
@@ -56,6 +63,32 @@ pub fn routes() -> RouteTable {
         )
 }
 
+/// The export's options beyond the filters, from the same query string.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct Choices {
+    /// `true` (or a ticked box's `on`): the columns of every published version.
+    /// The API also takes Central's spelling, `deletedFields`.
+    #[serde(alias = "deletedFields")]
+    deleted_fields: String,
+}
+
+impl Choices {
+    pub(crate) fn with(self, format: Format) -> Request {
+        Request {
+            format,
+            deleted_fields: matches!(self.deleted_fields.as_str(), "true" | "on" | "1"),
+        }
+    }
+}
+
+/// What kind of export, and how its columns are chosen.
+#[derive(Clone, Copy)]
+pub(crate) struct Request {
+    format: Format,
+    deleted_fields: bool,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Format {
     CsvZip,
@@ -82,8 +115,9 @@ async fn csv_zip(
     staff: Staff,
     path: Path<(String, String)>,
     query: Query<Filters>,
+    Query(choices): Query<Choices>,
 ) -> Result<Response, AppError> {
-    export(state, ctx, staff, path, query, Format::CsvZip).await
+    export(state, ctx, staff, path, query, choices.with(Format::CsvZip)).await
 }
 
 async fn with_attachments(
@@ -92,8 +126,17 @@ async fn with_attachments(
     staff: Staff,
     path: Path<(String, String)>,
     query: Query<Filters>,
+    Query(choices): Query<Choices>,
 ) -> Result<Response, AppError> {
-    export(state, ctx, staff, path, query, Format::CsvZipWithMedia).await
+    export(
+        state,
+        ctx,
+        staff,
+        path,
+        query,
+        choices.with(Format::CsvZipWithMedia),
+    )
+    .await
 }
 
 async fn xlsx(
@@ -102,8 +145,9 @@ async fn xlsx(
     staff: Staff,
     path: Path<(String, String)>,
     query: Query<Filters>,
+    Query(choices): Query<Choices>,
 ) -> Result<Response, AppError> {
-    export(state, ctx, staff, path, query, Format::Xlsx).await
+    export(state, ctx, staff, path, query, choices.with(Format::Xlsx)).await
 }
 
 pub(crate) async fn export(
@@ -112,13 +156,15 @@ pub(crate) async fn export(
     staff: Staff,
     Path((id, xml_form_id)): Path<(String, String)>,
     Query(filters): Query<Filters>,
-    format: Format,
+    request: Request,
 ) -> Result<Response, AppError> {
+    let format = request.format;
     let (project, _) = project_for(&app, &staff, &id, ProjectAccess::Data).await?;
     let form = form_of(&app, &project, &xml_form_id).await?;
-    let version = form.current.as_ref().ok_or(AppError::NotFound)?;
-    let schema = schema_of(&app, &version.id).await?;
+    let schema = export_schema(&app, &form, request.deleted_fields).await?;
     let mut filter = filters.to_filter(&form, None);
+    // Exports page by date, whatever order the table shows.
+    filter.sort = None;
     filter.oldest_first = true;
     filter.offset = 0;
     filter.limit = BATCH;
@@ -129,6 +175,7 @@ pub(crate) async fn export(
         &format!("clm_form:{}", form.id),
         serde_json::json!({
             "format": format.name(),
+            "deleted_fields": request.deleted_fields,
             "submissions": count,
             "filtered": filters.from.len() + filters.until.len() + filters.app_user.len()
                 + filters.state.len() > 0,
@@ -189,10 +236,35 @@ pub(crate) async fn export(
     Ok(response)
 }
 
+/// The schema whose fields are the export's columns: the current version's,
+/// or with `deleted_fields` every published version's (newest definitions
+/// first).
+async fn export_schema(
+    app: &AppState,
+    form: &Form,
+    deleted_fields: bool,
+) -> Result<Arc<FormSchema>, AppError> {
+    let current = form.current.as_ref().ok_or(AppError::NotFound)?;
+    let schema = schema_of(app, &current.id).await?;
+    if !deleted_fields {
+        return Ok(schema);
+    }
+    let mut older = Vec::new();
+    // Oldest first from the store: newest first for the union.
+    for version in app.store.form_versions(&form.id).await?.iter().rev() {
+        if version.state == VersionState::Previous {
+            older.push(schema_of(app, &version.id).await?);
+        }
+    }
+    Ok(Arc::new(
+        schema.with_fields_of(older.iter().map(|s| s.as_ref())),
+    ))
+}
+
 /// Everything an export needs on its blocking thread.
 struct ExportJob {
     app: AppState,
-    schema: FormSchema,
+    schema: Arc<FormSchema>,
     xml_form_id: String,
     filter: SubmissionFilter,
     format: Format,
@@ -353,7 +425,7 @@ impl ExportJob {
                     attachments_expected: summary.files_expected,
                     status: summary.encrypted.then_some(RowStatus::NotDecrypted),
                     review_state: review_of(summary),
-                    device_id: None,
+                    device_id: summary.device_id.as_deref(),
                     edits: summary.edits,
                     form_version: Some(summary.form_version.as_str()),
                 };

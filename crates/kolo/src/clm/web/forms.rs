@@ -408,7 +408,7 @@ pub(crate) async fn render_form(
     };
     let (draft_fields, attachments) = if manage {
         let fields = match &form.draft {
-            Some(draft) => field_rows(&schema_of(app, &draft.id).await?, lang),
+            Some(draft) => field_rows(schema_of(app, &draft.id).await?.as_ref(), lang),
             None => Vec::new(),
         };
         let files = match working_version(&form) {

@@ -5,8 +5,9 @@
 //! Every route is declared with its action in the route table; on top of the
 //! permission table, `project_for` applies the row-level rule of
 //! `kolo_core::clm::project_access` (coordinators and project managers manage,
-//! data viewers read, monitors read only what their own devices sent, viewers
-//! nothing).
+//! data viewers read, monitors read only what their own devices sent and only
+//! on projects they are assigned to, viewers nothing). Deny by default: a
+//! route that names a project reaches its data only through `project_for`.
 
 mod api;
 mod app_users;
@@ -20,6 +21,7 @@ use kolo_core::clm::{AppUserId, Form, Project, ProjectAccess, ProjectId, project
 use kolo_core::lang::Lang;
 use odk_data::FormSchema;
 
+pub(crate) use crate::clm::schemas::schema_of;
 pub use api::schemas as api_schemas;
 
 use crate::app::AppState;
@@ -34,7 +36,8 @@ pub fn routes() -> RouteTable {
         .merge(api::routes())
 }
 
-/// A person's access to a project, from their roles and their place on its staff.
+/// A person's access to a project, from their roles, their place on its
+/// staff and the project's app users linked to them.
 pub(crate) async fn access_to(
     app: &AppState,
     user: &User,
@@ -42,7 +45,13 @@ pub(crate) async fn access_to(
 ) -> Result<ProjectAccess, AppError> {
     let staff = app.store.project_staff(project).await?;
     let role = staff.iter().find(|s| s.user_id == user.id).map(|s| s.role);
-    Ok(project_access(user, role))
+    let holds_device = app
+        .store
+        .app_users(project)
+        .await?
+        .iter()
+        .any(|a| a.user_id.as_ref() == Some(&user.id));
+    Ok(project_access(user, role, holds_device))
 }
 
 /// The project if the person's access to it is at least `needed`; 404 for an
@@ -109,20 +118,6 @@ pub(crate) fn xlsform_lang(lang: Lang) -> xlsform::Lang {
 /// The form's translation for the person's language, if it has one.
 pub(crate) fn form_language(schema: &FormSchema, lang: Lang) -> Option<String> {
     schema.language_for(lang.code()).map(str::to_owned)
-}
-
-/// The schema of a form version's XForm.
-pub(crate) async fn schema_of(
-    app: &AppState,
-    version: &kolo_core::clm::FormVersionId,
-) -> Result<FormSchema, AppError> {
-    let xml = app
-        .store
-        .form_version_xml(version)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    FormSchema::from_xform(&xml)
-        .map_err(|e| AppError::Internal(format!("a stored XForm cannot be read: {e}")))
 }
 
 /// A choice in a select.

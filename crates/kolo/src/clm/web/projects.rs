@@ -80,18 +80,6 @@ async fn render_list(
         if access == ProjectAccess::None {
             continue;
         }
-        // A monitor named on no project sees those where a device is theirs.
-        if access == ProjectAccess::OwnSubmissions {
-            let mine = app
-                .store
-                .app_users(&project.id)
-                .await?
-                .iter()
-                .any(|a| a.user_id.as_ref() == Some(&staff.user.id));
-            if !mine {
-                continue;
-            }
-        }
         rows.push(ProjectRow {
             id: project.id.0.clone(),
             name: project.name.clone(),

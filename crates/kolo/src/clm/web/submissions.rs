@@ -1,7 +1,8 @@
-//! The submissions of a form as a table (paged, sorted, filtered by date,
-//! app user and review state; the form's fields as columns with their labels
-//! in the reader's language), one submission's page with every answer, its
-//! files and its edit history, and its review.
+//! The submissions of a form as a table (paged; sorted by any column, the
+//! headers being links; filtered by date, app user and review state; the
+//! form's fields as columns with their labels in the reader's language), one
+//! submission's page with every answer, its files and its edit history, and
+//! its review.
 
 use std::collections::HashMap;
 
@@ -11,8 +12,8 @@ use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use kolo_core::auth::Action;
 use kolo_core::clm::{
-    AppUser, AppUserId, Form, Project, ProjectAccess, ReviewState, SubmissionDetail,
-    SubmissionFilter, SubmissionId,
+    AppUser, AppUserId, Form, Project, ProjectAccess, ReviewState, SortColumn, SubmissionDetail,
+    SubmissionFilter, SubmissionId, SubmissionSort,
 };
 use kolo_core::lang::Lang;
 use kolo_core::time::Timestamp;
@@ -21,6 +22,7 @@ use serde::Deserialize;
 
 use super::{Choice, form_href, form_language, form_of, project_for, schema_of, visible_app_users};
 use crate::app::AppState;
+use crate::clm::sort_values::{self, Column, columns};
 use crate::web::format::datetime;
 use crate::web::url::encode_component;
 use crate::web::{Access, AppError, Page, RequestContext, RouteTable, Staff, i18n};
@@ -61,8 +63,50 @@ pub(crate) struct Filters {
     pub until: String,
     pub app_user: String,
     pub state: String,
+    /// `received` (the default), `app_user`, `state`, or `field:` and a
+    /// field's path (`field:/data/oblast`); `newest` and `oldest` are the
+    /// older spellings of the date order.
     pub sort: String,
+    /// `asc` or `desc`; blank for the column's usual direction.
+    pub dir: String,
     pub page: u32,
+}
+
+/// What the table can be sorted by, as the query string names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum SortKey {
+    Received,
+    AppUser,
+    State,
+    Field(String),
+}
+
+impl SortKey {
+    fn parse(text: &str) -> Option<SortKey> {
+        match text {
+            "" | "received" | "newest" | "oldest" => Some(SortKey::Received),
+            "app_user" => Some(SortKey::AppUser),
+            "state" => Some(SortKey::State),
+            other => other
+                .strip_prefix("field:")
+                .filter(|path| path.starts_with('/'))
+                .map(|path| SortKey::Field(path.to_owned())),
+        }
+    }
+
+    fn as_param(&self) -> String {
+        match self {
+            SortKey::Received => "received".to_owned(),
+            SortKey::AppUser => "app_user".to_owned(),
+            SortKey::State => "state".to_owned(),
+            SortKey::Field(path) => format!("field:{path}"),
+        }
+    }
+
+    /// Dates newest first; names, states and answers from A (or 0) up.
+    fn descending_by_default(&self) -> bool {
+        *self == SortKey::Received
+    }
 }
 
 /// A day (`2024-05-01`) as the start of that day in Kyiv.
@@ -76,8 +120,22 @@ pub(crate) fn day_start(text: &str) -> Option<Timestamp> {
 }
 
 impl Filters {
+    /// The sort asked for and its direction; `None` when the parameter names
+    /// nothing the table has.
+    pub(crate) fn sort_key(&self) -> Option<(SortKey, bool)> {
+        let key = SortKey::parse(self.sort.trim())?;
+        let descending = match (self.dir.as_str(), self.sort.as_str()) {
+            ("desc", _) | ("", "newest") => true,
+            ("asc", _) | ("", "oldest") => false,
+            _ => key.descending_by_default(),
+        };
+        Some((key, descending))
+    }
+
     /// The store's filter for this form, narrowed to the app users the person
-    /// may read (`allowed`, `None` for all).
+    /// may read (`allowed`, `None` for all). Sorts by date, app user or state;
+    /// a sort by a field needs its values read first (see `table`), so it is
+    /// added there.
     pub(crate) fn to_filter(
         &self,
         form: &Form,
@@ -90,6 +148,12 @@ impl Filters {
             (Some(mine), None) => Some(mine),
             (Some(mine), Some(one)) => Some(mine.into_iter().filter(|a| *a == one).collect()),
         };
+        let (key, descending) = self.sort_key().unwrap_or((SortKey::Received, true));
+        let column = match key {
+            SortKey::AppUser => Some(SortColumn::AppUser),
+            SortKey::State => Some(SortColumn::ReviewState),
+            SortKey::Received | SortKey::Field(_) => None,
+        };
         SubmissionFilter {
             form_id: Some(form.id.clone()),
             app_users,
@@ -97,22 +161,42 @@ impl Filters {
             from: day_start(&self.from),
             // The whole of the last day.
             until: day_start(&self.until).map(|t| t.plus_seconds(86_400)),
-            oldest_first: self.sort == "oldest",
+            oldest_first: key == SortKey::Received && !descending,
             after: None,
+            sort: column.map(|column| SubmissionSort { column, descending }),
             offset: self.page.saturating_sub(1).saturating_mul(PAGE_SIZE),
             limit: PAGE_SIZE,
         }
     }
 
     fn query(&self, page: u32) -> String {
+        self.query_sorted(&self.sort, &self.dir, page)
+    }
+
+    /// The query string with these filters and another sort.
+    fn query_sorted(&self, sort: &str, dir: &str, page: u32) -> String {
         format!(
-            "?from={}&until={}&app_user={}&state={}&sort={}&page={page}",
+            "?from={}&until={}&app_user={}&state={}&sort={}&dir={}&page={page}",
             encode_component(&self.from),
             encode_component(&self.until),
             encode_component(&self.app_user),
             encode_component(&self.state),
-            encode_component(&self.sort),
+            encode_component(sort),
+            encode_component(dir),
         )
+    }
+
+    /// A column header's link: sorts by `key`, the other way round when the
+    /// table is sorted by it already; with `aria-sort`'s value.
+    fn header_link(&self, key: &SortKey, current: &(SortKey, bool)) -> (String, &'static str) {
+        let (descending, shown) = if *key == current.0 {
+            let state = if current.1 { "descending" } else { "ascending" };
+            (!current.1, state)
+        } else {
+            (key.descending_by_default(), "none")
+        };
+        let dir = if descending { "desc" } else { "asc" };
+        (self.query_sorted(&key.as_param(), dir, 1), shown)
     }
 }
 
@@ -150,29 +234,6 @@ fn label_path(schema: &FormSchema, id: FieldId, language: Option<&str>) -> Strin
     parts.join(" › ")
 }
 
-/// A column of the table: a value of the main table, or a repeat's count.
-enum Column {
-    Value(FieldId),
-    Repeat { slot: usize, field: FieldId },
-}
-
-fn columns(schema: &FormSchema) -> Vec<Column> {
-    let main = &schema.tables[0];
-    let mut out: Vec<Column> = main
-        .values
-        .iter()
-        .filter(|id| !schema.field(**id).is_metadata)
-        .map(|id| Column::Value(*id))
-        .collect();
-    for (slot, table) in main.child_tables.iter().enumerate() {
-        out.push(Column::Repeat {
-            slot,
-            field: schema.tables[*table].field,
-        });
-    }
-    out
-}
-
 struct Row {
     href: String,
     received: String,
@@ -189,7 +250,7 @@ struct TablePage {
     project: Project,
     form_href: String,
     title: String,
-    headers: Vec<String>,
+    headers: Vec<Header>,
     rows: Vec<Row>,
     total: u64,
     filters: Filters,
@@ -199,8 +260,16 @@ struct TablePage {
     next: Option<String>,
     exports: bool,
     no_version: bool,
-    /// The filters, for the export links.
-    filters_query: String,
+    /// Set when the sort asked for is not one the table has.
+    sort_problem: Option<String>,
+}
+
+/// A column header: a link that sorts by the column.
+struct Header {
+    label: String,
+    href: String,
+    /// `aria-sort`: `ascending`, `descending` or `none`.
+    sorted: &'static str,
 }
 
 pub(crate) fn app_user_names(app_users: &[AppUser]) -> HashMap<AppUserId, String> {
@@ -228,28 +297,70 @@ async fn table(
     let allowed = visible_app_users(&app, &staff.user, &project.id, access).await?;
     let project_users = app.store.app_users(&project.id).await?;
     let names = app_user_names(&project_users);
-    let filter = filters.to_filter(&form, allowed.clone());
-    let total = app.store.count_submissions(&filter).await?;
-    let summaries = app.store.submissions(&filter).await?;
     let href = form_href(&project.id, &form.xml_form_id);
-
     let version = form.current.as_ref().or(form.draft.as_ref());
-    let (headers, schema) = match version {
+    let schema = match version {
         Some(v) => {
             let schema = schema_of(&app, &v.id).await?;
             let language = form_language(&schema, lang);
-            let headers = columns(&schema)
-                .iter()
-                .map(|c| match c {
-                    Column::Value(id) | Column::Repeat { field: id, .. } => {
-                        label_path(&schema, *id, language.as_deref())
-                    }
-                })
-                .collect();
-            (headers, Some((schema, language)))
+            Some((schema, language))
         }
-        None => (Vec::new(), None),
+        None => None,
     };
+    let field_paths: Vec<String> = schema
+        .as_ref()
+        .map(|(schema, _)| {
+            columns(schema)
+                .iter()
+                .map(|c| schema.field(c.field()).path.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+
+    // A sort the table does not have falls back to the date, and says so.
+    let mut sort_problem = None;
+    let sort = match filters.sort_key() {
+        Some((SortKey::Field(path), _)) if !field_paths.contains(&path) => None,
+        other => other,
+    };
+    let sort = sort.unwrap_or_else(|| {
+        sort_problem = Some(i18n::text(lang, "clm-sort-unknown"));
+        filters.sort.clear();
+        filters.dir.clear();
+        (SortKey::Received, true)
+    });
+    let mut filter = filters.to_filter(&form, allowed.clone());
+    if let (SortKey::Field(path), descending) = &sort {
+        sort_values::catch_up(&app, &form.id).await?;
+        filter.sort = Some(SubmissionSort {
+            column: SortColumn::Field(path.clone()),
+            descending: *descending,
+        });
+    }
+    let total = app.store.count_submissions(&filter).await?;
+    let summaries = app.store.submissions(&filter).await?;
+
+    let header = |label: String, key: SortKey| {
+        let (href, sorted) = filters.header_link(&key, &sort);
+        Header {
+            label,
+            href,
+            sorted,
+        }
+    };
+    let mut headers = vec![
+        header(i18n::text(lang, "clm-received"), SortKey::Received),
+        header(i18n::text(lang, "clm-app-user-name"), SortKey::AppUser),
+        header(i18n::text(lang, "clm-review-state"), SortKey::State),
+    ];
+    if let Some((schema, language)) = &schema {
+        for (column, path) in columns(schema).iter().zip(&field_paths) {
+            headers.push(header(
+                label_path(schema, column.field(), language.as_deref()),
+                SortKey::Field(path.clone()),
+            ));
+        }
+    }
     let mut rows = Vec::with_capacity(summaries.len());
     for summary in &summaries {
         let link = format!("{href}/submissions/{}", summary.id);
@@ -297,7 +408,6 @@ async fn table(
             cells,
         });
     }
-    let filters_query = filters.query(1);
     let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
     let page_no = u64::from(filters.page);
     let previous = (filters.page > 1).then(|| filters.query(filters.page - 1));
@@ -332,7 +442,7 @@ async fn table(
         next,
         exports: access >= ProjectAccess::Data && staff.user.may(Action::ExportClmSubmissions),
         no_version: version.is_none(),
-        filters_query,
+        sort_problem,
     };
     Ok(Html(page.render()?))
 }
@@ -402,6 +512,8 @@ struct SubmissionPage {
     project: Project,
     form_href: String,
     instance_id: String,
+    /// The `deviceID` the first version came with.
+    device_id: Option<String>,
     received: String,
     app_user: String,
     state: String,
@@ -541,6 +653,7 @@ async fn submission_page(
         project,
         form_href: href,
         instance_id: summary.instance_id.clone(),
+        device_id: summary.device_id.clone(),
         received: datetime(summary.created_at),
         app_user: summary
             .app_user_id

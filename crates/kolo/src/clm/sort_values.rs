@@ -1,0 +1,147 @@
+//! The values the submissions table sorts by.
+//!
+//! Answers live inside each submission's XML, which neither database can
+//! order by. So when a submission is stored, the values the table shows as
+//! columns (the fields outside repeats, and each repeat's number of
+//! instances) are read from it and kept beside it, one row per non-empty
+//! value, keyed by the field's path (`/data/visit/oblast`): the same column
+//! in every form version that has the field. Numbers are kept as numbers too,
+//! so 10 sorts after 9. The database then sorts and pages by them with an
+//! index, like any other column.
+//!
+//! Submissions stored before these values existed, or whose form could not be
+//! read at that moment, are marked as pending; they are read in batches just
+//! before a table is first sorted by a field ([`catch_up`]).
+
+use kolo_core::clm::{FormId, FormVersionId, SortValue};
+use odk_data::{FieldId, FormSchema, Submission};
+
+use crate::app::AppState;
+use crate::clm::schemas::schema_of;
+use crate::web::AppError;
+
+/// A column of the submissions table: a value of the main table, or a
+/// repeat's count of instances.
+pub enum Column {
+    Value(FieldId),
+    Repeat { slot: usize, field: FieldId },
+}
+
+impl Column {
+    /// The field the column shows.
+    pub fn field(&self) -> FieldId {
+        match self {
+            Column::Value(id) | Column::Repeat { field: id, .. } => *id,
+        }
+    }
+}
+
+/// The table's columns for a form version: its fields outside repeats
+/// (metadata left out), then its top-level repeats.
+pub fn columns(schema: &FormSchema) -> Vec<Column> {
+    let main = &schema.tables[0];
+    let mut out: Vec<Column> = main
+        .values
+        .iter()
+        .filter(|id| !schema.field(**id).is_metadata)
+        .map(|id| Column::Value(*id))
+        .collect();
+    for (slot, table) in main.child_tables.iter().enumerate() {
+        out.push(Column::Repeat {
+            slot,
+            field: schema.tables[*table].field,
+        });
+    }
+    out
+}
+
+/// The sort values of one submission read against the schema of the form
+/// version it was made with. A submission that does not match it has none
+/// (its cells are blank in the table too).
+pub fn read(schema: &FormSchema, xml: &[u8]) -> Vec<SortValue> {
+    let Ok(parsed) = Submission::parse(schema, &String::from_utf8_lossy(xml)) else {
+        return Vec::new();
+    };
+    let mut values = Vec::new();
+    for column in columns(schema) {
+        let field = schema.field(column.field());
+        match column {
+            Column::Value(id) => {
+                let Some(text) = parsed.value(schema, id).filter(|t| !t.trim().is_empty()) else {
+                    continue;
+                };
+                let number = field
+                    .data_type
+                    .is_numeric()
+                    .then(|| text.trim().parse::<f64>().ok())
+                    .flatten()
+                    .filter(|n| n.is_finite());
+                values.push(SortValue {
+                    field: field.path.clone(),
+                    number,
+                    text: text.to_owned(),
+                });
+            }
+            Column::Repeat { slot, .. } => {
+                let count = parsed.root.repeats.get(slot).map_or(0, Vec::len);
+                values.push(SortValue {
+                    field: field.path.clone(),
+                    number: Some(count as f64),
+                    text: count.to_string(),
+                });
+            }
+        }
+    }
+    values
+}
+
+/// Submissions read per transaction while catching up.
+const BATCH: u32 = 200;
+
+/// Reads the sort values of a form's pending submissions, so that a sort by
+/// a field orders every submission. Usually there are none.
+pub async fn catch_up(app: &AppState, form: &FormId) -> Result<(), AppError> {
+    loop {
+        let mut pending = app.store.sort_values_pending(form, BATCH).await?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let readable: Vec<_> = pending
+            .iter()
+            .filter(|p| !p.encrypted)
+            .map(|p| p.version_id.clone())
+            .collect();
+        let mut xmls: std::collections::HashMap<_, _> = app
+            .store
+            .submission_xmls(&readable)
+            .await?
+            .into_iter()
+            .collect();
+        for item in &mut pending {
+            item.values = match xmls.remove(&item.version_id) {
+                Some(xml) => read(&*schema_of(app, &item.form_version_id).await?, &xml),
+                // Encrypted: nothing to sort by.
+                None => Vec::new(),
+            };
+        }
+        app.store.set_sort_values(&pending).await?;
+        if pending.len() < BATCH as usize {
+            return Ok(());
+        }
+    }
+}
+
+/// The sort values of a new submission, or `None` (read later) when its form
+/// version's schema cannot be had now.
+pub async fn for_new(
+    app: &AppState,
+    form_version: &FormVersionId,
+    encrypted: bool,
+    xml: &[u8],
+) -> Option<Vec<SortValue>> {
+    if encrypted {
+        return Some(Vec::new());
+    }
+    let schema = schema_of(app, form_version).await.ok()?;
+    Some(read(&schema, xml))
+}
