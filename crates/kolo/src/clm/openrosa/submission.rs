@@ -64,14 +64,14 @@ struct SubmissionQuery {
 }
 
 /// The `deviceID` of the query string (blank is none), or the refusal.
-fn device_id_of(uri: &Uri, lang: Lang) -> Result<Option<String>, Response> {
+fn device_id_of(uri: &Uri, lang: Lang) -> Result<Option<String>, Box<Response>> {
     let bad = |detail: &str| {
-        error(
+        Box::new(error(
             StatusCode::BAD_REQUEST,
             lang,
             "openrosa-device-id-bad",
             &[("detail", detail.to_owned())],
-        )
+        ))
     };
     let Query(query) = Query::<SubmissionQuery>::try_from_uri(uri)
         .map_err(|_| bad("the query string cannot be read"))?;
@@ -87,7 +87,7 @@ pub async fn receive(State(app): State<AppState>, device: Device, request: Reque
     let lang = device.lang;
     let device_id = match device_id_of(request.uri(), lang) {
         Ok(id) => id,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     let declared = request
         .headers()
