@@ -734,13 +734,16 @@ async fn a_coordinator_publishes_an_xlsform_and_shows_a_device_its_qr_code() {
     app.finish().await;
 }
 
-/// An event held today with a pre-test of two questions, set up in the store
-/// as the setup page would; returns the event id and the pre-test's code.
-async fn event_with_a_pre_test(app: &TestApp) -> (String, String, Vec<String>) {
+/// An event held today with one instrument (a test of two questions), set up
+/// in the store as the setup page would; returns the event id and the
+/// instrument's code.
+async fn event_with_an_instrument(
+    app: &TestApp,
+    kind: kolo_core::outcomes::InstrumentKind,
+) -> (String, String, Vec<String>) {
     use kolo_core::events::{EventDetails, EventFormat, EventId, EventStatus};
     use kolo_core::outcomes::{
-        AnswerOption, Instrument, InstrumentKind, Question, QuestionKind, ShortCode,
-        instrument_window,
+        AnswerOption, Instrument, Question, QuestionKind, ShortCode, instrument_window,
     };
     use kolo_core::time::Timestamp;
     let zone = jiff::tz::TimeZone::get("Europe/Kyiv").unwrap();
@@ -806,18 +809,22 @@ async fn event_with_a_pre_test(app: &TestApp) -> (String, String, Vec<String>) {
         .await
         .unwrap();
     let event = app.store.event(&id).await.unwrap().unwrap();
-    let (opens_on, closes_on) = instrument_window(InstrumentKind::PreTest, &event, 0);
+    let (opens_on, closes_on) = instrument_window(kind, &event, 0);
     let code = ShortCode::generate();
     app.store
         .create_instruments(&[Instrument {
             id: kolo_core::ids::new_id(),
             event_id: id.clone(),
-            kind: InstrumentKind::PreTest,
+            kind,
             code: code.clone(),
             opens_on,
             closes_on,
             closed_at: None,
-            question_ids: vec!["bq1".into(), "bq2".into()],
+            question_ids: if kind.is_test() {
+                vec!["bq1".into(), "bq2".into()]
+            } else {
+                Vec::new()
+            },
             follow_up_weeks: 0,
             refused_attempts: 0,
             created_at: now,
@@ -831,7 +838,8 @@ async fn event_with_a_pre_test(app: &TestApp) -> (String, String, Vec<String>) {
 async fn a_participant_answers_a_pre_test_on_a_phone_and_the_trainer_sees_it() {
     let app = TestApp::spawn().await;
     app.user("olena", &[Role::Coordinator]).await;
-    let (event, code, questions) = event_with_a_pre_test(&app).await;
+    let (event, code, questions) =
+        event_with_an_instrument(&app, kolo_core::outcomes::InstrumentKind::PreTest).await;
     let driver = start_driver();
     let browser = phone(&driver).await;
 
@@ -907,6 +915,97 @@ async fn a_participant_answers_a_pre_test_on_a_phone_and_the_trainer_sees_it() {
     assert!(
         items.contains("100% (1 / 1)") && items.contains("0% (0 / 1)"),
         "{items}"
+    );
+    browser.close().await.unwrap();
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_paper_feedback_sheet_is_typed_with_the_keyboard_alone() {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    use kolo_core::outcomes::InstrumentKind;
+
+    let driver = start_driver();
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let (event, _, _) = event_with_an_instrument(&app, InstrumentKind::Feedback).await;
+    let browser = phone(&driver).await;
+    sign_in(&browser, &app, "olena", PASSWORD).await;
+    browser
+        .goto(&app.url(&format!("/events/{event}/outcomes/feedback/paper")))
+        .await
+        .unwrap();
+    let focused = browser.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("name").await.unwrap().as_deref(),
+        Some("c0_0"),
+        "the first code cell has the focus: no mouse needed"
+    );
+
+    // Ten forms: the code, Tab past the four cells of the code's answers,
+    // then a digit per rating and the recommendation, and a comment on
+    // every third form, each followed by Tab; Enter on the button.
+    const TAB: char = '\u{e004}';
+    const ENTER: char = '\u{e007}';
+    let codes: Vec<String> = (0..10).map(|i| format!("OKIVF{}0390", 10 + i)).collect();
+    let mut keystrokes = 0;
+    for (row, code) in codes.iter().enumerate() {
+        let mut keys: Vec<char> = code.chars().collect();
+        keys.extend([TAB; 5]);
+        for rating in ["5", "4", "5", "3", "10"] {
+            keys.extend(rating.chars());
+            keys.push(TAB);
+        }
+        if row % 3 == 0 {
+            keys.extend("Dobre, dyakuyu".chars());
+        }
+        keys.push(TAB);
+        keystrokes += keys.len();
+        let mut actions = KeyActions::new("keyboard".to_owned());
+        for key in keys {
+            actions = actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key });
+        }
+        browser.perform_actions(actions).await.unwrap();
+    }
+    let on_button = browser.active_element().await.unwrap();
+    assert_eq!(
+        on_button.attr("type").await.unwrap().as_deref(),
+        Some("submit"),
+        "Tab after the last row reaches the save button"
+    );
+    keystrokes += 1;
+    browser
+        .perform_actions(
+            KeyActions::new("keyboard".to_owned())
+                .then(KeyAction::Down { value: ENTER })
+                .then(KeyAction::Up { value: ENTER }),
+        )
+        .await
+        .unwrap();
+    let saved = browser
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Id("paper-saved"))
+        .await
+        .expect("the sheet is saved")
+        .text()
+        .await
+        .unwrap();
+    assert!(saved.contains(&codes[9]), "{saved}");
+    let instruments = app
+        .store
+        .instruments(&kolo_core::events::EventId(event.clone()))
+        .await
+        .unwrap();
+    let responses = app.store.responses(&instruments[0].id).await.unwrap();
+    assert_eq!(responses.len(), 10);
+    assert_eq!(responses.iter().filter(|r| r.comment.is_some()).count(), 4);
+    println!(
+        "paper feedback entry of 10 forms (4 ratings, a recommendation, 4 comments): \
+         {keystrokes} keystrokes, {} per form of which 11 are the code",
+        keystrokes / 10
     );
     browser.close().await.unwrap();
     app.finish().await;

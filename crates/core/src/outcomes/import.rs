@@ -188,14 +188,14 @@ const USED_WORDS: [(&str, usize); 6] = [
 /// A form's cell as the paper row reads it: a whole number for a rating,
 /// option letters for choices (matched by the option's name, key or letter;
 /// names may contain commas, so the longest names are found first), the
-/// text of a comment, `-` for an empty cell.
+/// text of a comment, `-` for an empty cell (or one that says `-`).
 fn as_form_cell(
     column: FormColumn,
     text: &str,
     names: &HashMap<String, String>,
 ) -> Result<String, ResultsProblem> {
     let text = text.trim();
-    if text.is_empty() {
+    if text.is_empty() || text == "-" {
         return Ok("-".into());
     }
     let unknown = || ResultsProblem::UnknownAnswer(text.to_owned());
@@ -578,6 +578,13 @@ mod tests {
         );
         let (_, scored) = rows[0].checked.as_ref().expect("a valid row");
         assert_eq!(scored.answers.len(), 3, "the blank rating is left out");
+        let names = HashMap::new();
+        for blank in ["", " - "] {
+            assert_eq!(
+                as_form_cell(FormColumn::Likert("content"), blank, &names),
+                Ok("-".to_owned())
+            );
+        }
         assert_eq!(scored.answers[0].value, "5");
         assert_eq!(scored.comment.as_deref(), Some("Дякую"));
         let range = |min, max| ResultsProblem::Paper(PaperProblem::OutOfRange { min, max });

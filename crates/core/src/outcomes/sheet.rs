@@ -153,8 +153,8 @@ pub fn check_form_row(
                 Ok(None) => {}
                 Err(problem) => problems.push((n, problem)),
             },
+            FormColumn::Used if cell.is_empty() => problems.push((n, PaperProblem::Empty)),
             FormColumn::Used => match letters(column, cell) {
-                _ if cell.is_empty() => problems.push((n, PaperProblem::Empty)),
                 Ok(chosen) if chosen.len() > 1 => problems.push((n, PaperProblem::SeveralLetters)),
                 Ok(chosen) => scored.answers.extend(chosen.first().map(|&i| Answer {
                     item: "used".into(),

@@ -201,3 +201,33 @@ pub(crate) fn one_decimal(value: f64) -> String {
     let text = format!("{value:.1}");
     text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
 }
+
+#[cfg(test)]
+mod tests {
+    use kolo_core::outcomes::form_columns;
+
+    use super::*;
+
+    #[test]
+    fn every_column_option_and_hint_of_the_forms_has_its_words_in_both_languages() {
+        let mut ids = vec![
+            "paper-out-of-range".to_owned(),
+            "paper-too-long".to_owned(),
+            "import-results-nothing-mapped".to_owned(),
+        ];
+        for kind in [InstrumentKind::Feedback, InstrumentKind::FollowUp] {
+            ids.push(format!("outcomes-paper-hint-{}", kind.as_str()));
+            for column in form_columns(kind, true) {
+                ids.push(format!("paper-form-column-{}", column.key()));
+                ids.extend(column.options().iter().map(|o| option_message(column, o)));
+            }
+        }
+        // Parity of the two languages is the locale files' own test.
+        let args = [("min", "1".to_owned()), ("max", "5".to_owned())];
+        for lang in [Lang::Uk, Lang::En] {
+            for id in &ids {
+                assert_ne!(&i18n::text_with(lang, id, &args), id, "in {lang:?}");
+            }
+        }
+    }
+}

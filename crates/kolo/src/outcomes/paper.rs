@@ -44,9 +44,21 @@ const UIC_COLUMNS: [&str; 5] = ["code", "mother", "father", "sex", "birth"];
 
 struct RowView {
     number: usize,
-    /// `(field name, value, faulty, wide)` for the code columns then the
-    /// questions or items; a comment's cell is wide.
-    cells: Vec<(String, String, bool, bool)>,
+    /// The code columns, then the questions or items.
+    cells: Vec<CellView>,
+}
+
+struct CellView {
+    name: String,
+    value: String,
+    faulty: bool,
+    /// What a screen reader says: the row and the column.
+    label: String,
+    /// A comment's cell, wide enough to read what is typed.
+    wide: bool,
+    /// Where typing starts: the first cell, or the first faulty one, so the
+    /// trainer never needs the mouse.
+    focus: bool,
 }
 
 #[derive(Template)]
@@ -141,6 +153,25 @@ async fn render(
                 && columns.get(c - UIC_COLUMNS.len()) == Some(&FormColumn::Comment))
     };
     let columns = UIC_COLUMNS.len() + sheet.len();
+    let focus = faulty.iter().min().copied().unwrap_or((0, 0));
+    let row_views: Vec<RowView> = (0..rows)
+        .map(|r| RowView {
+            number: r + 1,
+            cells: (0..columns)
+                .map(|c| {
+                    let name = field(r, c);
+                    CellView {
+                        value: value(&name),
+                        name,
+                        faulty: faulty.contains(&(r, c)),
+                        label: format!("{}, {}", r + 1, headers[c]),
+                        wide: wide(c),
+                        focus: (r, c) == focus,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
     let page = PaperPage {
         page: Page::new(app, ctx, "outcomes-paper"),
         id: event.id.0.clone(),
@@ -157,18 +188,7 @@ async fn render(
         },
         legend: legend(lang, &sheet),
         headers,
-        rows: (0..rows)
-            .map(|r| RowView {
-                number: r + 1,
-                cells: (0..columns)
-                    .map(|c| {
-                        let name = field(r, c);
-                        let typed = value(&name);
-                        (name, typed, faulty.contains(&(r, c)), wide(c))
-                    })
-                    .collect(),
-            })
-            .collect(),
+        rows: row_views,
         row_count: rows,
         more_rows: (rows + 10).min(MAX_ROWS),
         errors,

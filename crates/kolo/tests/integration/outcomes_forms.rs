@@ -126,7 +126,7 @@ async fn feedback_is_typed_as_digits_every_bad_cell_is_named_and_the_results_sho
     assert!(contains_either(
         &body,
         &format!("{}: відповідей: 5, з коментарем", OKSANA.code),
-        &format!("{}: items answered: 5, with a comment", OKSANA.code)
+        &format!("{}: answers: 5, with a comment", OKSANA.code)
     ));
     let stored = app.store.responses(&feedback.id).await.unwrap();
     assert_eq!(stored.len(), 3);
@@ -169,6 +169,27 @@ async fn feedback_is_typed_as_digits_every_bad_cell_is_named_and_the_results_sho
     let body = post_sheet(&staff, &path, &good).await;
     assert!(body.contains("id=\"paper-errors\"") && body.contains(OKSANA.code));
     assert_eq!(app.store.responses(&feedback.id).await.unwrap().len(), 3);
+
+    // Audited with the form and a count: never a code or a comment.
+    let entries = app
+        .store
+        .audit_entries(&kolo_core::audit::AuditFilter {
+            limit: 1000,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let paper = entries
+        .iter()
+        .find(|e| e.entry.action == "outcomes.paper")
+        .expect("the paper entry is audited");
+    let details = format!("{:?}", paper.entry);
+    assert!(
+        details.contains("feedback") && details.contains('3'),
+        "{details}"
+    );
+    let everything = format!("{entries:?}");
+    assert!(!everything.contains("Корисно") && !everything.contains(OKSANA.code));
     app.finish().await;
 }
 
@@ -391,6 +412,15 @@ async fn feedback_is_imported_from_csv_after_a_preview_naming_every_problem() {
     ];
     let refused = staff.post(&preview_path, &mapping).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A tampered mapping (no number, a column that does not exist) and
+    // someone else's idea of a row to leave out import nothing either.
+    let tampered = staff
+        .post(
+            &preview_path,
+            &[("code", "A"), ("q0", "999"), ("exclude", "-1")],
+        )
+        .await;
+    assert_eq!(tampered.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(app.store.responses(&feedback.id).await.unwrap().is_empty());
 
     let mut fields = mapping.to_vec();
@@ -665,5 +695,61 @@ async fn viewers_monitors_and_outsiders_may_not_edit_or_delete_a_template() {
     let unsigned = staff.post_raw(&format!("{path}/delete"), &[]).await;
     assert_eq!(unsigned.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.store.templates().await.unwrap(), before);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_edited_template_may_keep_a_retired_question_but_never_gains_one() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let staff = app.signed_in("olena").await;
+    event_with_tests(&app, &staff, &[]).await;
+    let id = template_id(&staff).await;
+    let path = format!("/outcomes/templates/{id}");
+    let template = app.store.templates().await.unwrap().remove(0);
+    // Retire the template's first question in the bank.
+    let mut retired = app
+        .store
+        .questions()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|q| q.id == template.question_ids[0])
+        .unwrap();
+    retired.retired = true;
+    app.store.save_question(&retired).await.unwrap();
+
+    // The template's form still offers it, marked; a new template's does not.
+    let form = staff.text(&path).await;
+    assert!(form.contains(&format!("value=\"{}\" checked", retired.id)));
+    assert!(contains_either(&form, "(вилучене)", "(retired)"));
+    let bank = staff.text("/outcomes/questions").await;
+    assert!(!bank.contains(&format!("name=\"question\" value=\"{}\"", retired.id)));
+
+    // Kept when the template is saved again...
+    let mut fields: Vec<(&str, &str)> = vec![("name_uk", "Права"), ("weeks", "6")];
+    fields.extend(
+        template
+            .question_ids
+            .iter()
+            .map(|q| ("question", q.as_str())),
+    );
+    let saved = staff.post(&path, &fields).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let kept = app.store.templates().await.unwrap().remove(0);
+    assert_eq!(kept.question_ids, template.question_ids);
+    // ...but a new template cannot take it.
+    let refused = staff
+        .post(
+            "/outcomes/templates",
+            &[
+                ("name_uk", "Новий"),
+                ("weeks", "6"),
+                ("question", retired.id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::OK);
+    assert_eq!(app.store.templates().await.unwrap().len(), 1);
     app.finish().await;
 }
