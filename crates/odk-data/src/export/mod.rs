@@ -6,6 +6,7 @@
 //! caller provides through a [`SpoolFactory`]) and is copied into the output at the end, so
 //! memory holds one submission and a few buffers whatever the number of submissions.
 
+mod client_audit;
 mod csv;
 mod layout;
 mod names;
@@ -15,6 +16,10 @@ mod time;
 mod xlsx;
 mod zip_csv;
 
+pub use client_audit::{
+    Appended, AuditDamage, CLIENT_AUDIT_HEADER, ClientAuditCsv, MAX_LINE_BYTES,
+    client_audit_file_name,
+};
 pub use csv::write_row as write_csv_row;
 pub use layout::{
     Column, ColumnSource, ExportLayout, ExportOptions, ExportRow, ReviewState, RowSink, RowStatus,

@@ -210,6 +210,22 @@ impl<W: Write> MediaStage<W> {
         Ok(entry)
     }
 
+    /// Adds the merged client audit file, `{xmlFormId} - audit.csv`, copied from `merged`
+    /// (written by a [`ClientAuditCsv`](super::ClientAuditCsv)). As in Central it is added
+    /// only when some submission has an audit, so the caller calls this only then.
+    pub fn add_client_audits(
+        &mut self,
+        xml_form_id: &str,
+        merged: &mut dyn Read,
+    ) -> Result<(), ExportError> {
+        let entry = super::client_audit_file_name(xml_form_id);
+        self.zip
+            .start_file(entry.as_str(), self.layout.entry_options(false))?;
+        io::copy(merged, &mut self.zip)?;
+        self.names.insert(entry);
+        Ok(())
+    }
+
     /// Writes the ZIP's directory and gives the output back.
     pub fn finish(self) -> Result<W, ExportError> {
         Ok(self.zip.finish()?.into_inner())
