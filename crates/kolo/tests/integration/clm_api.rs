@@ -372,7 +372,18 @@ async fn exports_are_central_shaped_streamed_audited_and_keep_client_audits_out_
     let names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
     assert!(names.contains(&"clm_visit.csv".to_owned()), "{names:?}");
     assert!(names.contains(&"media/board.jpg".to_owned()), "{names:?}");
-    assert!(!names.iter().any(|n| n.contains("audit.csv")), "{names:?}");
+    assert!(!names.contains(&"media/audit.csv".to_owned()), "{names:?}");
+    // The client audit is merged into Central's file, led by the instance ID.
+    let mut merged = String::new();
+    zip.by_name("clm_visit - audit.csv")
+        .unwrap()
+        .read_to_string(&mut merged)
+        .unwrap();
+    assert_eq!(
+        merged.lines().nth(1),
+        Some("uuid:a1,form start,,1700000000000,,,,,,,,"),
+        "{merged}"
+    );
     let mut main = String::new();
     zip.by_name("clm_visit.csv")
         .unwrap()
@@ -384,7 +395,11 @@ async fn exports_are_central_shaped_streamed_audited_and_keep_client_audits_out_
         .await;
     let bytes = response.bytes().await.unwrap();
     let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    assert!(!zip.file_names().any(|n| n.unwrap().starts_with("media/")));
+    assert!(
+        !zip.file_names()
+            .map(|n| n.unwrap())
+            .any(|n| n.starts_with("media/") || n.ends_with("audit.csv"))
+    );
 
     // The main table alone.
     let response = api.get(&format!("{export}.csv")).await;

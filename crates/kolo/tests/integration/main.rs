@@ -6,6 +6,7 @@ mod api;
 mod attendance;
 mod audit;
 mod clm_api;
+mod clm_client_audits;
 mod clm_data;
 mod clm_pages;
 #[path = "../support/collect.rs"]

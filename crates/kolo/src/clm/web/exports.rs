@@ -34,6 +34,7 @@ use serde::Deserialize;
 use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc;
 
+use super::export_audits::AuditSpool;
 use super::submissions::{Filters, app_user_names};
 use super::{form_of, project_for, schema_of};
 use crate::app::AppState;
@@ -340,6 +341,7 @@ impl ExportJob {
                 let mut export = CsvZipExport::new(&mut *out, layout, &mut spools)?;
                 self.rows(&mut export)?;
                 let mut media = export.finish_tables()?;
+                let mut audits = AuditSpool::default();
                 self.each_batch(|job, batch| {
                     for summary in batch.iter().filter(|s| s.files_present > 0) {
                         let files = job.runtime.block_on(
@@ -347,16 +349,22 @@ impl ExportJob {
                                 .store
                                 .submission_attachments(&summary.current_version_id),
                         )?;
-                        // Client audit logs are attachments, but not media (as in Central).
-                        for file in files.into_iter().filter(|f| !is_client_audit(&f.name)) {
+                        for file in files {
                             let Some(blob) = file.blob else { continue };
                             let mut content =
                                 std::fs::File::open(job.app.blobs.path_of(&blob.sha256))?;
-                            media.add(&file.name, &mut content)?;
+                            // Client audit logs are attachments, but not media: they are
+                            // merged into one file (as in Central).
+                            if is_client_audit(&file.name) {
+                                audits.append(&job.key_of(summary)?, &summary.id, content)?;
+                            } else {
+                                media.add(&file.name, &mut content)?;
+                            }
                         }
                     }
                     Ok(())
                 })?;
+                audits.finish_into(&mut media, &self.xml_form_id)?;
                 media.finish()?;
             }
         }
@@ -382,6 +390,18 @@ impl ExportJob {
         }
     }
 
+    /// The submission's KEY: the instanceID it was first received with.
+    fn key_of(&self, summary: &SubmissionSummary) -> Result<String, JobError> {
+        if summary.edits == 0 {
+            return Ok(summary.instance_id.clone());
+        }
+        Ok(self
+            .runtime
+            .block_on(self.app.store.submission(&summary.id))?
+            .and_then(|d| d.versions.first().map(|v| v.instance_id.clone()))
+            .unwrap_or_else(|| summary.instance_id.clone()))
+    }
+
     fn rows(&self, sink: &mut dyn Sink) -> Result<(), JobError> {
         self.each_batch(|job, batch| {
             // One query for the page's XML rather than one per submission.
@@ -401,14 +421,7 @@ impl ExportJob {
                 let parsed = text
                     .as_deref()
                     .and_then(|t| Submission::parse(&job.schema, t).ok());
-                let key = if summary.edits > 0 {
-                    job.runtime
-                        .block_on(job.app.store.submission(&summary.id))?
-                        .and_then(|d| d.versions.first().map(|v| v.instance_id.clone()))
-                        .unwrap_or_else(|| summary.instance_id.clone())
-                } else {
-                    summary.instance_id.clone()
-                };
+                let key = job.key_of(summary)?;
                 let submitter_id = summary.app_user_id.as_ref().map(|a| a.0.as_str());
                 let submitter_name = summary
                     .app_user_id

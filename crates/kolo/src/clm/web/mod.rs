@@ -11,6 +11,7 @@
 
 mod api;
 mod app_users;
+mod export_audits;
 mod exports;
 mod forms;
 mod projects;
