@@ -1,6 +1,7 @@
 //! Exports of a form's submissions in ODK Central's shape: a ZIP of CSVs (the
 //! main table and one per repeat), the same with the attachments under
-//! `media/`, and an XLSX workbook with one sheet per table.
+//! `media/` and the client audit logs merged (`export_audits`), and an XLSX
+//! workbook with one sheet per table.
 //!
 //! The export runs on a blocking thread and writes into the response body as
 //! it goes: submissions are read a page at a time, repeat tables wait in
