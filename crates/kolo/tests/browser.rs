@@ -674,6 +674,20 @@ async fn a_coordinator_publishes_an_xlsform_and_shows_a_device_its_qr_code() {
         .expect("the draft is shown with its publish button");
     // The draft's questions in Ukrainian, the page's language.
     assert!(main_text(&browser).await.contains("Згода?"));
+    // The code for trying the draft in Collect fits the phone, and nothing
+    // on the page scrolls sideways.
+    let drawn = browser
+        .execute(
+            "return [document.querySelector('#draft-trial svg').getBoundingClientRect().right, \
+             document.documentElement.scrollWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        drawn[0].as_f64().unwrap() <= 360.0 && drawn[1].as_f64().unwrap() <= 360.0,
+        "{drawn}"
+    );
     click(&browser, "#publish").await;
     browser
         .wait()

@@ -6,6 +6,7 @@ use kolo_core::clm::{
     DraftSubmission, DraftTarget, FormVersionId, NewSubmission, ProjectId, SubmissionId,
     SubmitOutcome,
 };
+use kolo_core::ids::new_secret_token;
 use kolo_core::time::Timestamp;
 use sqlx::PgPool;
 
@@ -15,6 +16,8 @@ use crate::rows::get;
 
 type Tx = sqlx::Transaction<'static, sqlx::Postgres>;
 
+/// The draft's token; a draft saved before drafts had tokens (migration
+/// 0009) gets one now.
 pub(crate) async fn draft_token(
     pool: &PgPool,
     version: &FormVersionId,
@@ -26,7 +29,30 @@ pub(crate) async fn draft_token(
     .fetch_optional(pool)
     .await
     .map_err(db_error)?;
-    Ok(token.flatten())
+    match token {
+        Some(None) => {
+            // A draft saved before drafts had tokens (migration 0009) gets one
+            // now; of two racing requests, the first one's stays.
+            sqlx::query(
+                "UPDATE clm_form_versions SET draft_token = $2 \
+                 WHERE id = $1 AND state = 'draft' AND draft_token IS NULL",
+            )
+            .bind(&version.0)
+            .bind(new_secret_token())
+            .execute(pool)
+            .await
+            .map_err(db_error)?;
+            sqlx::query_scalar(
+                "SELECT draft_token FROM clm_form_versions WHERE id = $1 AND state = 'draft'",
+            )
+            .bind(&version.0)
+            .fetch_optional(pool)
+            .await
+            .map(Option::flatten)
+            .map_err(db_error)
+        }
+        other => Ok(other.flatten()),
+    }
 }
 
 pub(crate) async fn draft_by_token(

@@ -107,7 +107,8 @@ pub trait ClmStore: Send + Sync {
     ) -> Result<(), StoreError>;
 
     // Trying drafts from devices.
-    /// The token that opens a draft; `None` for a published version.
+    /// The token that opens a draft (made now for a draft saved before drafts
+    /// had tokens); `None` for a published version.
     async fn draft_token(&self, version: &FormVersionId) -> Result<Option<String>, StoreError>;
     /// The draft a token opens, while it is a draft.
     async fn draft_by_token(&self, token: &str) -> Result<Option<DraftTarget>, StoreError>;

@@ -162,14 +162,40 @@ impl BlobStore {
     /// Deletes the files of blobs whose rows are gone (a draft's discarded
     /// test submissions). A blob some row still names, or may name again
     /// (the same content sent elsewhere), is kept.
+    ///
+    /// A submission with the same content may commit between the first look
+    /// and the deletion, find the file in place and drop its own copy. So the
+    /// file is first moved aside under a staged name and the rows are read
+    /// again: named now, it goes back; a crash in between leaves a staged file
+    /// that `open` and `recover` put back if a row names it.
     pub async fn remove_unnamed(
         &self,
         store: &dyn ClmStore,
         sha256s: &[String],
     ) -> Result<(), BlobError> {
+        fs::create_dir_all(self.tmp()).await?;
         for sha256 in sha256s.iter().filter(|s| is_sha256(s)) {
-            if !store.blob_referenced(sha256).await.map_err(store_io)? {
-                remove_if_present(&self.path_of(sha256)).await?;
+            if store.blob_referenced(sha256).await.map_err(store_io)? {
+                continue;
+            }
+            let aside = self.tmp().join(format!("{sha256}.{}.staged", new_id()));
+            match fs::rename(self.path_of(sha256), &aside).await {
+                Ok(()) => {}
+                Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(error.into()),
+            }
+            let staged = StagedBlob {
+                blob: BlobRef {
+                    sha256: sha256.clone(),
+                    size: 0,
+                    md5: String::new(),
+                },
+                path: aside,
+            };
+            if store.blob_referenced(sha256).await.map_err(store_io)? {
+                self.publish(staged).await?;
+            } else {
+                self.discard(staged).await;
             }
         }
         Ok(())

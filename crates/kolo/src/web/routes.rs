@@ -23,7 +23,9 @@ pub enum Access {
     SignInStep,
     /// A field device (ODK Collect) whose app-user token in the path
     /// (`/v1/key/{token}/projects/{project}/…`) is live and belongs to that
-    /// project; checked by `clm::openrosa::device_guard`. No cookie, no CSRF.
+    /// project, or whose draft token (`/v1/test/{token}/projects/{project}/forms/{form}/draft…`)
+    /// opens that form's draft; checked by `clm::openrosa::device_guard`. No
+    /// cookie, no CSRF.
     AppUser,
 }
 

@@ -259,6 +259,29 @@ async fn a_form_file_becomes_a_draft_its_files_go_by_name_and_publishing_sets_th
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(json(response).await["current"]["version"], "2024-06");
 
+    // The OpenAPI document says what each endpoint takes and gives.
+    let document = json(api.get("/api/v1/openapi.json").await).await;
+    let paths = &document["paths"];
+    let upload = &paths["/api/v1/clm/projects/{project}/forms"]["post"]["requestBody"]["content"];
+    for media in ["application/json", "text/xml", "text/markdown"] {
+        assert!(upload[media].is_object(), "{media}: {upload}");
+    }
+    assert!(
+        paths["/api/v1/clm/projects/{project}/forms/{form}/draft/attachments/{name}"]["post"]
+            .is_object()
+    );
+    assert!(paths["/api/v1/clm/projects/{project}/forms/{form}/draft/publish"]["post"].is_object());
+    let zip = &paths["/api/v1/clm/projects/{project}/forms/{form}/submissions.csv.zip"]["get"];
+    assert!(
+        zip["responses"]["200"]["content"]["application/zip"].is_object(),
+        "{zip}"
+    );
+    let csv = &paths["/api/v1/clm/projects/{project}/forms/{form}/submissions.csv"]["get"];
+    assert!(
+        csv["responses"]["200"]["content"]["text/csv"].is_object(),
+        "{csv}"
+    );
+
     assert_eq!(audited(&app, "clm.form.draft").await, 2);
     assert_eq!(audited(&app, "clm.form.attachment").await, 2);
     assert_eq!(audited(&app, "clm.form.publish").await, 2);
@@ -419,7 +442,7 @@ async fn exports_are_central_shaped_streamed_audited_and_keep_client_audits_out_
         }
     }
     assert_eq!(audited(&app, "clm.export").await, 3);
-    let list = json(api.get(&format!("{forms}")).await).await;
+    let list = json(api.get(&forms).await).await;
     assert_eq!(list["forms"][0]["current"]["version"], "1");
     assert!(list["forms"][0]["draft"].is_null());
     app.finish().await;

@@ -61,7 +61,7 @@ fn details(n: usize, start: Date) -> EventDetails {
         title: format!("Тренінг {n}"),
         type_id: if n % 4 == 3 { "workshop" } else { "training" }.into(),
         topics: vec![
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 "Права"
             } else {
                 "Здоров'я"
@@ -301,10 +301,10 @@ async fn from_raw(
                         InstrumentKind::PostTest => entry.1 = score,
                         InstrumentKind::Feedback => {
                             for name in FEEDBACK_ITEMS {
-                                if let Some(v) = value(&format!("likert.{name}")) {
-                                    if let Ok(l) = Likert::new(v.parse().unwrap()) {
-                                        likert.entry(name).or_insert_with(Vec::new).push(l);
-                                    }
+                                if let Some(Ok(l)) = value(&format!("likert.{name}"))
+                                    .map(|v| Likert::new(v.parse().unwrap()))
+                                {
+                                    likert.entry(name).or_insert_with(Vec::new).push(l);
                                 }
                             }
                             if let Some(v) = value("recommend") {

@@ -11,7 +11,7 @@ use kolo_core::clm::{FormVersionId, ProjectId, SubmissionFilter};
 use reqwest::StatusCode;
 
 use crate::collect::Collect;
-use crate::common::{TestApp, location};
+use crate::common::{TestApp, execute_sql, location};
 use crate::fixtures::upload;
 use crate::openrosa::{FORM, LOGO, SITES, assert_blobs_consistent, setup, visit};
 
@@ -238,6 +238,23 @@ async fn wrong_replaced_and_foreign_draft_tokens_are_refused_with_403_in_openros
             .is_empty()
     );
     assert_eq!(published_count(&app).await, 0);
+
+    // A draft saved before drafts had tokens gets one when first asked.
+    execute_sql(
+        &app,
+        "UPDATE clm_form_versions SET draft_token = NULL WHERE state = 'draft'",
+    )
+    .await;
+    assert_refused(&second_url).await;
+    let token = app.store.draft_token(&second).await.unwrap().unwrap();
+    assert_eq!(
+        app.store.draft_token(&second).await.unwrap(),
+        Some(token.clone())
+    );
+    let url = app.url(&format!(
+        "/v1/test/{token}/projects/{project}/forms/clm_visit/draft"
+    ));
+    assert_eq!(Collect::new(&url).form_list().await.unwrap().len(), 1);
     app.finish().await;
 }
 

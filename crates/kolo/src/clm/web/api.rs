@@ -203,7 +203,7 @@ fn uploaded_form(
     lang: Lang,
     headers: &HeaderMap,
     body: &Bytes,
-) -> Result<(String, Vec<u8>), Response> {
+) -> Result<(String, Vec<u8>), Box<Response>> {
     let media = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -211,16 +211,16 @@ fn uploaded_form(
         .map(|v| v.trim().to_ascii_lowercase())
         .unwrap_or_default();
     if media == "application/json" {
-        let input: UploadBody = parse_body(lang, body).map_err(|response| *response)?;
+        let input: UploadBody = parse_body(lang, body)?;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(input.content_base64.trim())
             .map_err(|_| {
-                invalid(
+                Box::new(invalid(
                     lang,
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid",
                     vec![("content_base64".into(), i18n::text(lang, "clm-api-base64"))],
-                )
+                ))
             })?;
         return Ok((input.file_name, bytes));
     }
@@ -229,18 +229,18 @@ fn uploaded_form(
             .chain(FORM_MEDIA_TYPES.iter().copied())
             .collect::<Vec<_>>()
             .join(", ");
-        return Err(problem(
+        return Err(Box::new(problem(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
             i18n::text_with(lang, "clm-api-media-type", &[("types", types)]),
-        ));
+        )));
     }
     if body.is_empty() {
-        return Err(problem(
+        return Err(Box::new(problem(
             StatusCode::UNPROCESSABLE_ENTITY,
             "empty",
             i18n::text(lang, "clm-api-body-empty"),
-        ));
+        )));
     }
     // Only the stem matters: it is the XLSForm's form id when it names none.
     let file_name = headers
@@ -264,7 +264,7 @@ async fn upload(
     let (project, _) = project_for(&app, &staff, &id, ProjectAccess::Manage).await?;
     let (file_name, bytes) = match uploaded_form(ctx.lang, &headers, &body) {
         Ok(file) => file,
-        Err(response) => return Ok(response),
+        Err(response) => return Ok(*response),
     };
     match publish::save_draft(
         &*app.store,
