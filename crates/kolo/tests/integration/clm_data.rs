@@ -384,6 +384,31 @@ async fn the_device_id_is_kept_from_the_first_version_shown_and_exported() {
         page.contains("id=\"device-id\">collect:Xy7 phone+1<"),
         "{page}"
     );
+    // The API lists it too, null where none was sent.
+    let token = crate::fixtures::api_token(&browser).await;
+    let listed: serde_json::Value = browser
+        .client
+        .get(app.url(&format!(
+            "/api/v1/clm/projects/{project}/forms/clm_test/submissions"
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let device_of = |instance: &str| {
+        listed["submissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["instance_id"] == instance)
+            .map(|s| s["device_id"].clone())
+            .unwrap()
+    };
+    assert_eq!(device_of("uuid:d1-edit"), "collect:Xy7 phone+1", "{listed}");
+    assert!(device_of("uuid:d2").is_null(), "{listed}");
     app.finish().await;
 }
 
