@@ -307,6 +307,13 @@ async fn upkeep(state: AppState) {
             }
         }
 
+        if round == 4 {
+            // Two minutes after start: submissions kept before the table's
+            // sort values existed get them, so no page waits for it.
+            if let Err(error) = crate::clm::sort_values::catch_up_all(&state).await {
+                tracing::error!(%error, "reading the sort values of earlier submissions");
+            }
+        }
         if round % 120 == 60 {
             // Hourly: abandoned uploads older than the grace period.
             recover_blobs(&state).await;

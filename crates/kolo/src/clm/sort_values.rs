@@ -10,8 +10,9 @@
 //! index, like any other column.
 //!
 //! Submissions stored before these values existed, or whose form could not be
-//! read at that moment, are marked as pending; they are read in batches just
-//! before a table is first sorted by a field ([`catch_up`]).
+//! read at that moment, are marked as pending; they are read in batches two
+//! minutes after the server starts ([`catch_up_all`]), and in any case just
+//! before a table is sorted by a field ([`catch_up`]).
 
 use kolo_core::clm::{FormId, FormVersionId, SortValue};
 use odk_data::{FieldId, FormSchema, Submission};
@@ -137,6 +138,18 @@ pub async fn catch_up(app: &AppState, form: &FormId) -> Result<(), AppError> {
             return Ok(());
         }
     }
+}
+
+/// [`catch_up`] for every form of every project: once after start, so that
+/// submissions stored before the sort values existed do not make the first
+/// sorted page wait for them.
+pub async fn catch_up_all(app: &AppState) -> Result<(), AppError> {
+    for project in app.store.projects().await? {
+        for form in app.store.forms(&project.id).await? {
+            catch_up(app, &form.id).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The sort values of a new submission, or `None` (read later) when its form

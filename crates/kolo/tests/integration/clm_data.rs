@@ -199,9 +199,38 @@ async fn the_table_sorts_by_every_column_both_ways_with_paging_and_filters_kept(
     .await;
     assert_eq!(down[0], "uuid:w0-edit");
 
-    // Submissions stored before the sort values existed are read when first sorted.
-    execute_sql(&app, "DELETE FROM clm_submission_sort_values").await;
-    execute_sql(&app, "UPDATE clm_submissions SET sort_values_ready = FALSE").await;
+    // Submissions stored before the sort values existed are read after start...
+    let form = app
+        .store
+        .form(&ProjectId(project.clone()), "clm_test")
+        .await
+        .unwrap()
+        .unwrap();
+    let forget = "DELETE FROM clm_submission_sort_values";
+    let unread = "UPDATE clm_submissions SET sort_values_ready = FALSE";
+    execute_sql(&app, forget).await;
+    execute_sql(&app, unread).await;
+    assert_eq!(
+        app.store
+            .sort_values_pending(&form.id, 100)
+            .await
+            .unwrap()
+            .len(),
+        56
+    );
+    kolo::clm::sort_values::catch_up_all(app.state())
+        .await
+        .unwrap();
+    assert!(
+        app.store
+            .sort_values_pending(&form.id, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // ...or, at the latest, when the table is sorted by a field.
+    execute_sql(&app, forget).await;
+    execute_sql(&app, unread).await;
     let (again, _, _) = rows(
         &app,
         &browser,
@@ -355,6 +384,31 @@ async fn the_device_id_is_kept_from_the_first_version_shown_and_exported() {
         page.contains("id=\"device-id\">collect:Xy7 phone+1<"),
         "{page}"
     );
+    // The API lists it too, null where none was sent.
+    let token = crate::fixtures::api_token(&browser).await;
+    let listed: serde_json::Value = browser
+        .client
+        .get(app.url(&format!(
+            "/api/v1/clm/projects/{project}/forms/clm_test/submissions"
+        )))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let device_of = |instance: &str| {
+        listed["submissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["instance_id"] == instance)
+            .map(|s| s["device_id"].clone())
+            .unwrap()
+    };
+    assert_eq!(device_of("uuid:d1-edit"), "collect:Xy7 phone+1", "{listed}");
+    assert!(device_of("uuid:d2").is_null(), "{listed}");
     app.finish().await;
 }
 

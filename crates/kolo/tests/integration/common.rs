@@ -84,6 +84,11 @@ impl TestApp {
         }
     }
 
+    /// The running server's state, to call what its background tasks call.
+    pub fn state(&self) -> &kolo::app::AppState {
+        &self.server.as_ref().expect("the server runs").state
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -580,6 +580,7 @@ async fn submissions(
             "received_at": s.created_at.seconds(),
             "app_user": s.app_user_id.as_ref().and_then(|a| names.get(a)),
             "review_state": s.review_state.as_str(),
+            "device_id": s.device_id,
             "edits": s.edits,
             "encrypted": s.encrypted,
             "values": values,
@@ -630,6 +631,7 @@ pub fn schemas() -> Value {
                 "received_at": { "type": "integer", "description": "Seconds since 1970 (UTC)" },
                 "app_user": { "type": ["string", "null"] },
                 "review_state": { "type": "string", "enum": ["received", "has_issues", "approved", "rejected"] },
+                "device_id": { "type": ["string", "null"], "description": "The deviceID ODK Collect sent with the first version" },
                 "edits": { "type": "integer" }, "encrypted": { "type": "boolean" },
                 "values": { "type": "object", "additionalProperties": { "type": "string" }, "description": "By path, repeat instances indexed from 1" } } } } } }
     })
