@@ -409,6 +409,41 @@ mod tests {
         assert_eq!(results[0].rows, 1);
     }
 
+    proptest::proptest! {
+        /// Whatever a CSV writer quotes comes back whole; bare values come back trimmed.
+        #[test]
+        fn values_written_as_csv_are_read_back(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a-z0-9 ,\"\r\n]{0,12}", 4),
+                0..6,
+            ),
+            crlf in proptest::bool::ANY,
+        ) {
+            let mut file = Vec::new();
+            let header = ["event", "node", "start", "end"].map(String::from);
+            for row in std::iter::once(&header.to_vec()).chain(&rows) {
+                write_row(&mut file, row).unwrap();
+                if crlf {
+                    file.pop();
+                    file.extend_from_slice(b"\r\n");
+                }
+            }
+            let (csv, results) = merged(&[("uuid:p", &file)]);
+            let mut expected = HEADER.as_bytes().to_vec();
+            for row in &rows {
+                let mut cells = vec!["uuid:p".to_owned()];
+                cells.extend(row.iter().map(|v| {
+                    if v.contains([',', '"', '\n', '\r']) { v.clone() } else { v.trim().to_owned() }
+                }));
+                cells.resize(CLIENT_AUDIT_HEADER.len(), String::new());
+                write_row(&mut expected, &cells).unwrap();
+            }
+            proptest::prop_assert_eq!(csv, String::from_utf8(expected).unwrap());
+            proptest::prop_assert_eq!(results[0].rows, rows.len() as u64);
+            proptest::prop_assert_eq!(&results[0].damaged, &None);
+        }
+    }
+
     #[test]
     fn the_file_is_named_as_central_names_it() {
         assert_eq!(client_audit_file_name("clm_visit"), "clm_visit - audit.csv");
