@@ -162,6 +162,7 @@ results-exact-permutation = exact (permutation)
 results-approx = normal approximation
 results-effect = Effect size (rank-biserial r)
 results-retention = Present on every day
+results-register-unmarked = The register has not been marked yet
 results-drop-off = Present by day
 results-satisfaction = Satisfaction
 results-recommend = Would recommend (0-10)

@@ -162,6 +162,7 @@ results-exact-permutation = точний (перестановковий)
 results-approx = нормальне наближення
 results-effect = Розмір ефекту (рангово-бісеріальний r)
 results-retention = Присутні всі дні
+results-register-unmarked = Присутність ще не відмічено
 results-drop-off = Присутні за днями
 results-satisfaction = Задоволеність
 results-recommend = Порадили б (0-10)

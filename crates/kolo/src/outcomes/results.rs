@@ -272,7 +272,15 @@ async fn results(
     let registrations = app.store.registrations(&event.id).await?;
     let days = &event.details.days;
     let mut attendance = Vec::new();
-    if let Ok(mut grid) = Attendance::new(days.len()) {
+    let marked = registrations.iter().any(|r| !r.present.is_empty());
+    if !registrations.is_empty() && !marked {
+        // As on the evidence page: an unmarked register says nothing about
+        // who stayed, so it is not read as everyone absent.
+        attendance.push(Line {
+            label: t("results-retention"),
+            value: t("results-register-unmarked"),
+        });
+    } else if let Ok(mut grid) = Attendance::new(days.len()) {
         for r in &registrations {
             let present: Vec<usize> = r
                 .present

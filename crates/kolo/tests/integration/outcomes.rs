@@ -974,3 +974,42 @@ async fn public_answers_are_audited_with_the_event_and_never_the_person() {
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_unmarked_register_is_not_read_as_everyone_absent() {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let staff = app.signed_in("olena").await;
+    let (event, _) = event_with_tests(&app, &staff, &[]).await;
+    let person = fixtures::participant(&staff, &OKSANA, &[]).await;
+    assert_eq!(
+        fixtures::register(&staff, &event, &person).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let results_path = format!("/events/{event}/outcomes/results");
+    let results = staff.text(&results_path).await;
+    assert!(
+        results.contains("Присутність ще не відмічено")
+            || results.contains("The register has not been marked yet"),
+        "{results}"
+    );
+
+    // Once the first day is marked, the register speaks for itself.
+    let rows = fixtures::registrations(&staff, &event).await;
+    let first_day = day(0);
+    let saved = staff
+        .post(
+            &format!("/events/{event}/attendance"),
+            &[("row", rows[0].0.as_str()), ("all", first_day.as_str())],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let results = staff.text(&results_path).await;
+    assert!(
+        !results.contains("Присутність ще не відмічено"),
+        "{results}"
+    );
+    assert!(!results.contains("The register has not been marked yet"));
+    assert!(results.contains("id=\"attendance\""), "{results}");
+    app.finish().await;
+}
