@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 
 use crate::common::{Browser, TestApp, location};
 use crate::fixtures::{self, HALYNA, OKSANA, YULIA};
-use crate::outcomes::event_with_tests;
+use crate::outcomes::{coordinator_with_event, event_with_tests};
 
 fn instrument(instruments: &[Instrument], kind: InstrumentKind) -> &Instrument {
     instruments
@@ -56,10 +56,7 @@ fn contains_either(body: &str, uk: &str, en: &str) -> bool {
 
 #[tokio::test]
 async fn feedback_is_typed_as_digits_every_bad_cell_is_named_and_the_results_show_it() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[]).await;
     let feedback = instrument(&instruments, InstrumentKind::Feedback);
     let path = format!("/events/{event}/outcomes/feedback/paper");
     let page = staff.text(&path).await;
@@ -195,10 +192,7 @@ async fn feedback_is_typed_as_digits_every_bad_cell_is_named_and_the_results_sho
 
 #[tokio::test]
 async fn follow_up_is_typed_as_the_printed_letters_and_a_wrong_letter_stores_nothing() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[("format", "online")]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[("format", "online")]).await;
     let follow_up = instrument(&instruments, InstrumentKind::FollowUp);
     let path = format!("/events/{event}/outcomes/follow_up/paper");
     let page = staff.text(&path).await;
@@ -323,10 +317,7 @@ async fn tampered_paper_posts_are_refused_or_read_only_within_the_form() {
 
 #[tokio::test]
 async fn the_printed_feedback_and_follow_up_forms_are_in_ukrainian() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[]).await;
     for (kind, text) in [
         (InstrumentKind::Feedback, "Наскільки добрим був зміст?"),
         (
@@ -366,10 +357,7 @@ async fn upload(browser: &Browser, path: &str, name: &str, bytes: &[u8]) -> Stri
 
 #[tokio::test]
 async fn feedback_is_imported_from_csv_after_a_preview_naming_every_problem() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[("format", "online")]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[("format", "online")]).await;
     let feedback = instrument(&instruments, InstrumentKind::Feedback);
     let path = format!("/events/{event}/outcomes/feedback/import");
     let intro = staff.text(&path).await;
@@ -448,10 +436,7 @@ async fn feedback_is_imported_from_csv_after_a_preview_naming_every_problem() {
 
 #[tokio::test]
 async fn follow_up_is_imported_from_xlsx_with_choices_as_their_text() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[("format", "online")]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[("format", "online")]).await;
     let follow_up = instrument(&instruments, InstrumentKind::FollowUp);
     let path = format!("/events/{event}/outcomes/follow_up/import");
     let workbook = crate::import::xlsx(&[
