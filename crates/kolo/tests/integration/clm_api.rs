@@ -7,7 +7,6 @@
 
 use std::io::Read;
 
-use kolo_core::audit::AuditFilter;
 use kolo_core::auth::Role;
 use kolo_core::clm::ProjectId;
 use reqwest::StatusCode;
@@ -85,13 +84,8 @@ async fn member<'a>(app: &'a TestApp, login: &str, roles: &[Role]) -> Api<'a> {
 }
 
 async fn audited(app: &TestApp, action: &str) -> usize {
-    app.store
-        .audit_entries(&AuditFilter {
-            limit: 1000,
-            ..AuditFilter::default()
-        })
+    crate::fixtures::audit_log(app)
         .await
-        .unwrap()
         .iter()
         .filter(|e| e.entry.action == action)
         .count()

@@ -926,14 +926,7 @@ async fn public_answers_are_audited_with_the_event_and_never_the_person() {
     // A second attempt is refused, and audited as refused.
     answer_test(&visitor, &pre, &OKSANA, false).await;
 
-    let mut entries = app
-        .store
-        .audit_entries(&kolo_core::audit::AuditFilter {
-            limit: 1000,
-            ..kolo_core::audit::AuditFilter::default()
-        })
-        .await
-        .unwrap();
+    let mut entries = fixtures::audit_log(&app).await;
     entries.reverse();
     let answers: Vec<_> = entries
         .iter()

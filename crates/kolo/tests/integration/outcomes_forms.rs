@@ -10,7 +10,7 @@ use kolo_core::outcomes::{Instrument, InstrumentKind, ResponseSource, StoredResp
 use reqwest::StatusCode;
 
 use crate::common::{Browser, TestApp, location};
-use crate::fixtures::{self, HALYNA, OKSANA, YULIA};
+use crate::fixtures::{self, HALYNA, OKSANA, YULIA, audit_log};
 use crate::outcomes::{coordinator_with_event, event_with_tests};
 
 fn instrument(instruments: &[Instrument], kind: InstrumentKind) -> &Instrument {
@@ -168,14 +168,7 @@ async fn feedback_is_typed_as_digits_every_bad_cell_is_named_and_the_results_sho
     assert_eq!(app.store.responses(&feedback.id).await.unwrap().len(), 3);
 
     // Audited with the form and a count: never a code or a comment.
-    let entries = app
-        .store
-        .audit_entries(&kolo_core::audit::AuditFilter {
-            limit: 1000,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let entries = audit_log(&app).await;
     let paper = entries
         .iter()
         .find(|e| e.entry.action == "outcomes.paper")
@@ -615,14 +608,7 @@ async fn a_template_is_edited_and_deleted_without_touching_events_set_up_from_it
     );
 
     // Audited with ids and counts, never the names.
-    let entries = app
-        .store
-        .audit_entries(&kolo_core::audit::AuditFilter {
-            limit: 1000,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let entries = audit_log(&app).await;
     let actions: Vec<&str> = entries
         .iter()
         .filter(|e| e.entry.target == format!("template:{id}"))
