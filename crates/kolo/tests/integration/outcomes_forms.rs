@@ -50,6 +50,27 @@ fn answers(response: &StoredResponse) -> Vec<String> {
     answers
 }
 
+/// The stored response of the person with this code.
+fn response_of<'a>(stored: &'a [StoredResponse], code: &str) -> &'a StoredResponse {
+    stored
+        .iter()
+        .find(|r| r.uic.as_str() == code)
+        .expect("a response with the code")
+}
+
+/// Oksana's and Yulia's follow-up answers, the same whether the sheet was
+/// typed in on paper or imported from a spreadsheet.
+fn assert_follow_up_of_oksana_and_yulia(stored: &[StoredResponse]) {
+    assert_eq!(
+        answers(response_of(stored, OKSANA.code)),
+        vec!["action.rights=1", "action.shared=1", "used=yes"]
+    );
+    assert_eq!(
+        answers(response_of(stored, YULIA.code)),
+        vec!["barrier.fear=1", "barrier.other=1", "used=no"]
+    );
+}
+
 fn contains_either(body: &str, uk: &str, en: &str) -> bool {
     body.contains(uk) || body.contains(en)
 }
@@ -234,16 +255,11 @@ async fn follow_up_is_typed_as_the_printed_letters_and_a_wrong_letter_stores_not
     assert!(body.contains("id=\"paper-saved\""), "{body}");
     let stored = app.store.responses(&follow_up.id).await.unwrap();
     assert_eq!(stored.len(), 3);
-    let by = |code: &str| stored.iter().find(|r| r.uic.as_str() == code).unwrap();
-    assert_eq!(
-        answers(by(OKSANA.code)),
-        vec!["action.rights=1", "action.shared=1", "used=yes"]
+    assert_follow_up_of_oksana_and_yulia(&stored);
+    assert!(
+        answers(response_of(&stored, HALYNA.code)).is_empty(),
+        "left blank"
     );
-    assert_eq!(
-        answers(by(YULIA.code)),
-        vec!["barrier.fear=1", "barrier.other=1", "used=no"]
-    );
-    assert!(answers(by(HALYNA.code)).is_empty(), "left blank");
     let results = staff
         .text(&format!("/events/{event}/outcomes/results"))
         .await;
@@ -485,16 +501,8 @@ async fn follow_up_is_imported_from_xlsx_with_choices_as_their_text() {
     assert_eq!(imported.status(), StatusCode::SEE_OTHER);
     let stored = app.store.responses(&follow_up.id).await.unwrap();
     assert_eq!(stored.len(), 2);
-    let by = |code: &str| stored.iter().find(|r| r.uic.as_str() == code).unwrap();
-    assert_eq!(
-        answers(by(OKSANA.code)),
-        vec!["action.rights=1", "action.shared=1", "used=yes"]
-    );
-    assert_eq!(
-        answers(by(YULIA.code)),
-        vec!["barrier.fear=1", "barrier.other=1", "used=no"]
-    );
-    assert!(by(OKSANA.code).comment.is_some());
+    assert_follow_up_of_oksana_and_yulia(&stored);
+    assert!(response_of(&stored, OKSANA.code).comment.is_some());
     app.finish().await;
 }
 
