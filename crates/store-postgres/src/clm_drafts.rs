@@ -10,7 +10,7 @@ use kolo_core::ids::new_secret_token;
 use kolo_core::time::Timestamp;
 use sqlx::PgPool;
 
-use crate::clm::{forget_unnamed_blob, insert_blob};
+use crate::clm::{FilesOf, add_files, forget_unnamed_blob};
 use crate::db_error;
 use crate::rows::get;
 
@@ -106,7 +106,7 @@ pub(crate) async fn submit_draft(
             return Ok(SubmitOutcome::DifferentXml);
         }
         let id = SubmissionId(get(&row, "id")?);
-        let added = add_files(tx, &id, submission).await?;
+        let added = add_draft_files(tx, &id, submission).await?;
         return Ok(SubmitOutcome::Repeated {
             id,
             added_files: added,
@@ -126,49 +126,25 @@ pub(crate) async fn submit_draft(
     .execute(&mut **tx)
     .await
     .map_err(db_error)?;
-    add_files(tx, &submission.submission_id, submission).await?;
+    add_draft_files(tx, &submission.submission_id, submission).await?;
     Ok(SubmitOutcome::Created(submission.submission_id.clone()))
 }
 
-/// Records the awaited names and the received files; how many were new.
-async fn add_files(
+/// Records a test submission's awaited names and received files, the way a
+/// form's submission records them; how many were new.
+async fn add_draft_files(
     tx: &mut Tx,
     id: &SubmissionId,
     submission: &NewSubmission,
 ) -> Result<usize, StoreError> {
-    for name in &submission.expected_files {
-        sqlx::query(
-            "INSERT INTO clm_draft_submission_files (submission_id, name) VALUES ($1, $2) \
-             ON CONFLICT (submission_id, name) DO NOTHING",
-        )
-        .bind(&id.0)
-        .bind(name)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_error)?;
-    }
-    let mut added = 0;
-    for file in &submission.files {
-        insert_blob(tx, &file.blob, submission.received_at).await?;
-        let done = sqlx::query(
-            "INSERT INTO clm_draft_submission_files (submission_id, name, content_type, blob_sha256) \
-             VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (submission_id, name) DO UPDATE SET content_type = excluded.content_type, \
-             blob_sha256 = excluded.blob_sha256 WHERE clm_draft_submission_files.blob_sha256 IS NULL",
-        )
-        .bind(&id.0)
-        .bind(&file.name)
-        .bind(&file.content_type)
-        .bind(&file.blob.sha256)
-        .execute(&mut **tx)
-        .await
-        .map_err(db_error)?;
-        if done.rows_affected() == 0 {
-            forget_unnamed_blob(tx, &file.blob.sha256).await?;
-        }
-        added += usize::try_from(done.rows_affected()).unwrap_or(0);
-    }
-    Ok(added)
+    add_files(
+        tx,
+        FilesOf::DraftSubmission(id),
+        &submission.expected_files,
+        &submission.files,
+        submission.received_at,
+    )
+    .await
 }
 
 /// Deletes a draft's test submissions with their files' rows (the files

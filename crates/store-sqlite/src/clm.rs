@@ -277,42 +277,65 @@ pub(crate) async fn insert_blob(
     Ok(())
 }
 
-/// Records the awaited names and the received files of a version; returns how
-/// many files were new (a name already holding a file keeps it).
-async fn add_files(
+/// The submission whose files are being recorded: a version of a form's
+/// submission, or a test submission sent to a draft. Both keep their files
+/// the same way, each in its own table.
+#[derive(Clone, Copy)]
+pub(crate) enum FilesOf<'a> {
+    Version(&'a SubmissionVersionId),
+    DraftSubmission(&'a SubmissionId),
+}
+
+impl<'a> FilesOf<'a> {
+    /// The table holding the files and the column naming their submission
+    /// (constants, so the SQL built from them holds nothing from outside).
+    fn table_and_key(self) -> (&'static str, &'static str, &'a str) {
+        match self {
+            FilesOf::Version(version) => ("clm_submission_files", "version_id", &version.0),
+            FilesOf::DraftSubmission(id) => ("clm_draft_submission_files", "submission_id", &id.0),
+        }
+    }
+}
+
+/// Records the awaited names and the received files of a submission; returns
+/// how many files were new (a name already holding a file keeps it).
+pub(crate) async fn add_files(
     tx: &mut Conn,
-    version: &SubmissionVersionId,
+    of: FilesOf<'_>,
     expected: &[String],
     files: &[NewSubmissionFile],
     now: Timestamp,
 ) -> Result<usize, StoreError> {
+    let (table, key_column, key) = of.table_and_key();
+    let expect_name = format!(
+        "INSERT INTO {table} ({key_column}, name) VALUES (?1, ?2) \
+         ON CONFLICT ({key_column}, name) DO NOTHING"
+    );
     for name in expected {
-        sqlx::query(
-            "INSERT INTO clm_submission_files (version_id, name) VALUES (?1, ?2) \
-             ON CONFLICT (version_id, name) DO NOTHING",
-        )
-        .bind(&version.0)
-        .bind(name)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        sqlx::query(sqlx::AssertSqlSafe(expect_name.as_str()))
+            .bind(key)
+            .bind(name)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
     }
+    let insert_file = format!(
+        "INSERT INTO {table} ({key_column}, name, content_type, blob_sha256) \
+         VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT ({key_column}, name) DO UPDATE SET content_type = excluded.content_type, \
+         blob_sha256 = excluded.blob_sha256 WHERE {table}.blob_sha256 IS NULL"
+    );
     let mut added = 0;
     for file in files {
         insert_blob(tx, &file.blob, now).await?;
-        let done = sqlx::query(
-            "INSERT INTO clm_submission_files (version_id, name, content_type, blob_sha256) \
-             VALUES (?1, ?2, ?3, ?4) \
-             ON CONFLICT (version_id, name) DO UPDATE SET content_type = excluded.content_type, \
-             blob_sha256 = excluded.blob_sha256 WHERE clm_submission_files.blob_sha256 IS NULL",
-        )
-        .bind(&version.0)
-        .bind(&file.name)
-        .bind(&file.content_type)
-        .bind(&file.blob.sha256)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        let done = sqlx::query(sqlx::AssertSqlSafe(insert_file.as_str()))
+            .bind(key)
+            .bind(&file.name)
+            .bind(&file.content_type)
+            .bind(&file.blob.sha256)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
         if done.rows_affected() == 0 {
             // The name already holds a file: this content stays unnamed, so
             // its row goes (unless something else names the same content).
@@ -436,7 +459,7 @@ async fn submit_in(tx: &mut Conn, submission: &NewSubmission) -> Result<SubmitOu
         let version = SubmissionVersionId(get(&row, "id")?);
         let added = add_files(
             tx,
-            &version,
+            FilesOf::Version(&version),
             &submission.expected_files,
             &submission.files,
             now,
@@ -542,7 +565,7 @@ async fn submit_in(tx: &mut Conn, submission: &NewSubmission) -> Result<SubmitOu
     };
     add_files(
         tx,
-        &submission.version_id,
+        FilesOf::Version(&submission.version_id),
         &submission.expected_files,
         &submission.files,
         now,

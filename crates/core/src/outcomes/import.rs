@@ -394,10 +394,27 @@ mod tests {
         ]
     }
 
-    fn table(rows: &[&[&str]]) -> Vec<Vec<String>> {
-        rows.iter()
+    /// Checks the rows of a spreadsheet as imported on 1 January 2026 with
+    /// the default code scheme.
+    fn check(
+        sheet: &Sheet,
+        mapping: &ResultsMapping,
+        option_names: &HashMap<String, String>,
+        answered: &HashSet<String>,
+        rows: &[&[&str]],
+    ) -> Vec<ResultsRow> {
+        let context = ResultsContext {
+            scheme: &UicScheme::DEFAULT,
+            today: "2026-01-01".parse().unwrap(),
+            sheet,
+            option_names,
+            answered,
+        };
+        let rows: Vec<Vec<String>> = rows
+            .iter()
             .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
-            .collect()
+            .collect();
+        check_results(&context, mapping, &rows)
     }
 
     #[test]
@@ -417,24 +434,18 @@ mod tests {
         let sheet = Sheet::Test(questions);
         assert!(check_mapping(&mapping, &sheet).is_empty());
         let answered = HashSet::from(["HAPEF090785".to_owned()]);
-        let scheme = UicScheme::DEFAULT;
-        let context = ResultsContext {
-            scheme: &scheme,
-            today: "2026-01-01".parse().unwrap(),
-            sheet: &sheet,
-            option_names: &HashMap::new(),
-            answered: &answered,
-        };
-        let rows = check_results(
-            &context,
+        let rows = check(
+            &sheet,
             &mapping,
-            &table(&[
+            &HashMap::new(),
+            &answered,
+            &[
                 &["OKIVF150390", "a centre", "Презерватив; ПрЕП"],
                 &["YUZHM011201", "B", ""],
                 &["OKIVF150390", "До центру", "A"],
                 &["HAPEF090785", "Може, до мами", "Душ"],
                 &["NOT A CODE", "A", "A"],
-            ]),
+            ],
         );
         assert_eq!(rows[0].checked.as_ref().unwrap().1.points, Some(3));
         assert_eq!(rows[1].checked.as_ref().unwrap().1.points, Some(0));
@@ -500,18 +511,12 @@ mod tests {
             ),
             vec![ResultsProblem::NothingMapped]
         );
-        let scheme = UicScheme::DEFAULT;
-        let context = ResultsContext {
-            scheme: &scheme,
-            today: "2026-01-01".parse().unwrap(),
-            sheet: &sheet,
-            option_names: &names,
-            answered: &HashSet::new(),
-        };
-        let rows = check_results(
-            &context,
+        let rows = check(
+            &sheet,
             &mapping,
-            &table(&[
+            &names,
+            &HashSet::new(),
+            &[
                 &[
                     "OKIVF150390",
                     "Так",
@@ -520,7 +525,7 @@ mod tests {
                 ],
                 &["YUZHM011201", "ні", "", "Fear or stigma; E"],
                 &["HAPEF090785", "maybe", "flew to the moon", "Z"],
-            ]),
+            ],
         );
         let answers = |row: &ResultsRow| -> Vec<String> {
             let (_, scored) = row.checked.as_ref().expect("a valid row");
@@ -560,21 +565,15 @@ mod tests {
             items: vec![Some(1), Some(2), Some(3), Some(4), Some(5)],
             ..ResultsMapping::default()
         };
-        let scheme = UicScheme::DEFAULT;
-        let context = ResultsContext {
-            scheme: &scheme,
-            today: "2026-01-01".parse().unwrap(),
-            sheet: &sheet,
-            option_names: &HashMap::new(),
-            answered: &HashSet::new(),
-        };
-        let rows = check_results(
-            &context,
+        let rows = check(
+            &sheet,
             &mapping,
-            &table(&[
+            &HashMap::new(),
+            &HashSet::new(),
+            &[
                 &["OKIVF150390", "5.0", "4", "", "9", "Дякую"],
                 &["YUZHM011201", "4.5", "добре", "3", "12", ""],
-            ]),
+            ],
         );
         let (_, scored) = rows[0].checked.as_ref().expect("a valid row");
         assert_eq!(scored.answers.len(), 3, "the blank rating is left out");

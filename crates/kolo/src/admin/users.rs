@@ -14,7 +14,7 @@ use kolo_core::org::Oblast;
 use kolo_core::time::Timestamp;
 
 use crate::app::AppState;
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{FieldErrors, trimmed_field};
 use crate::web::{Access, AppError, Page, RequestContext, RouteTable, Staff, i18n};
 
 pub fn routes() -> RouteTable {
@@ -205,13 +205,7 @@ fn check_form(
     pairs: &[(String, String)],
     login_fixed: Option<&LoginName>,
 ) -> CheckedForm {
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let field = |name: &str| trimmed_field(pairs, name);
     let mut errors = FieldErrors::default();
     let raw_login = login_fixed.map_or_else(|| field("login"), |l| l.to_string());
     let login = match LoginName::parse(&raw_login) {

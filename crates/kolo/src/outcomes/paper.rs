@@ -28,6 +28,7 @@ use super::{
 };
 use crate::app::AppState;
 use crate::events::today;
+use crate::web::forms::trimmed_field;
 use crate::web::{Access, AppError, Page, RequestContext, RouteTable, Staff, i18n};
 
 pub fn routes() -> RouteTable {
@@ -242,13 +243,7 @@ async fn save(
     let instrument = instrument_of(&instruments, &kind)?;
     let sheet = sheet_of(&app, &event, &instrument).await?;
     let scheme = crate::participants::scheme(&app).await?;
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let value = |name: &str| trimmed_field(&pairs, name);
     let rows = row_count(&value("rows"));
     let answered: HashSet<String> = app
         .store

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use super::{ANSWER_PATH, questions_of, seal_comment};
 use crate::app::AppState;
 use crate::events::{Choice, today};
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{FieldErrors, trimmed_field};
 use crate::web::{Access, AppError, Page, RequestContext, RouteTable, i18n};
 
 pub fn routes() -> RouteTable {
@@ -466,13 +466,7 @@ async fn submit(
         Ok(instrument) => instrument,
         Err(response) => return Ok(response),
     };
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let value = |name: &str| trimmed_field(&pairs, name);
     let uic_form = UicForm {
         mother_name: value("mother_name"),
         mother_unknown: !value("mother_unknown").is_empty(),

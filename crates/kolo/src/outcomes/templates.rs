@@ -14,7 +14,7 @@ use kolo_core::outcomes::{Question, Template};
 
 use crate::app::AppState;
 use crate::events::Choice;
-use crate::web::forms::FieldErrors;
+use crate::web::forms::{FieldErrors, trimmed_field};
 use crate::web::{Access, AppError, Page, RequestContext, RouteTable, i18n};
 
 pub fn routes() -> RouteTable {
@@ -39,13 +39,7 @@ pub(super) struct TemplateForm {
 
 impl TemplateForm {
     pub(super) fn from_pairs(pairs: &[(String, String)]) -> TemplateForm {
-        let value = |name: &str| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.trim().to_owned())
-                .unwrap_or_default()
-        };
+        let value = |name: &str| trimmed_field(pairs, name);
         TemplateForm {
             name_uk: value("name_uk"),
             name_en: value("name_en"),

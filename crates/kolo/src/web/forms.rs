@@ -26,3 +26,13 @@ impl FieldErrors {
         self.0.iter().map(|(f, m)| (*f, m.as_str()))
     }
 }
+
+/// The first value a form posted under `name`, trimmed; empty when the form
+/// did not send it.
+pub fn trimmed_field(pairs: &[(String, String)], name: &str) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
+}

@@ -119,11 +119,8 @@ impl RouteTable {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let mut table = self.add(Method::POST, path, access, Some(doc), handler);
-        if let Some(spec) = table.specs.last_mut() {
-            spec.api_request = Some(request);
-        }
-        table
+        self.add(Method::POST, path, access, Some(doc), handler)
+            .describe_last(|spec| spec.api_request = Some(request))
     }
 
     /// A JSON endpoint that replaces a resource with the JSON body described
@@ -140,11 +137,8 @@ impl RouteTable {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let mut table = self.add(Method::PUT, path, access, Some(doc), handler);
-        if let Some(spec) = table.specs.last_mut() {
-            spec.api_request = Some(request);
-        }
-        table
+        self.add(Method::PUT, path, access, Some(doc), handler)
+            .describe_last(|spec| spec.api_request = Some(request))
     }
 
     /// A JSON endpoint that deletes a resource (no body).
@@ -204,12 +198,11 @@ impl RouteTable {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let mut table = self.add(Method::POST, path, access, Some(doc), handler);
-        if let Some(spec) = table.specs.last_mut() {
-            spec.api_request = json;
-            spec.api_request_files = media;
-        }
-        table
+        self.add(Method::POST, path, access, Some(doc), handler)
+            .describe_last(|spec| {
+                spec.api_request = json;
+                spec.api_request_files = media;
+            })
     }
 
     /// A JSON-API endpoint that answers a file of type `media` (an export);
@@ -226,11 +219,17 @@ impl RouteTable {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let mut table = self.add(Method::GET, path, access, Some(doc), handler);
-        if let Some(spec) = table.specs.last_mut() {
-            spec.api_response_file = Some(media);
+        self.add(Method::GET, path, access, Some(doc), handler)
+            .describe_last(|spec| spec.api_response_file = Some(media))
+    }
+
+    /// Completes the route just added with what the OpenAPI document says of
+    /// its body or its answer.
+    fn describe_last(mut self, describe: impl FnOnce(&mut RouteSpec)) -> RouteTable {
+        if let Some(spec) = self.specs.last_mut() {
+            describe(spec);
         }
-        table
+        self
     }
 
     pub fn merge(mut self, other: RouteTable) -> RouteTable {

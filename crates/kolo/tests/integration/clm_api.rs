@@ -7,14 +7,13 @@
 
 use std::io::Read;
 
-use kolo_core::audit::AuditFilter;
 use kolo_core::auth::Role;
 use kolo_core::clm::ProjectId;
 use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::collect::{Collect, md5_hex};
-use crate::common::{TestApp, location};
+use crate::common::{Browser, TestApp};
 use crate::openrosa::{FORM, LOGO, SITES, app_user};
 
 const MARKDOWN: &str = "text/markdown";
@@ -63,48 +62,30 @@ async fn json(response: reqwest::Response) -> Value {
     response.json().await.unwrap()
 }
 
-/// A coordinator's API client and a new project.
-async fn coordinator(app: &TestApp) -> (Api<'_>, String) {
-    app.user("coordinator", &[Role::Coordinator]).await;
-    let browser = app.signed_in("coordinator").await;
-    let response = browser
-        .post(
-            "/clm/projects",
-            &[("name", "CLM 2024: API test"), ("description", "")],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let project = location(&response)
-        .trim_start_matches("/clm/projects/")
-        .to_owned();
-    let token = crate::fixtures::api_token(&browser).await;
-    let api = Api {
+/// A signed-in person's API client, with a token made on their page.
+async fn api_of<'a>(app: &'a TestApp, browser: &Browser) -> Api<'a> {
+    Api {
         app,
         client: reqwest::Client::new(),
-        token: Some(token),
-    };
-    (api, project)
+        token: Some(crate::fixtures::api_token(browser).await),
+    }
+}
+
+/// A coordinator's API client and a new project.
+async fn coordinator(app: &TestApp) -> (Api<'_>, String) {
+    let (browser, project) = crate::clm_pages::project(app).await;
+    (api_of(app, &browser).await, project)
 }
 
 /// Someone else's API client, with these roles.
 async fn member<'a>(app: &'a TestApp, login: &str, roles: &[Role]) -> Api<'a> {
     app.user(login, roles).await;
-    let browser = app.signed_in(login).await;
-    Api {
-        app,
-        client: reqwest::Client::new(),
-        token: Some(crate::fixtures::api_token(&browser).await),
-    }
+    api_of(app, &app.signed_in(login).await).await
 }
 
 async fn audited(app: &TestApp, action: &str) -> usize {
-    app.store
-        .audit_entries(&AuditFilter {
-            limit: 1000,
-            ..AuditFilter::default()
-        })
+    crate::fixtures::audit_log(app)
         .await
-        .unwrap()
         .iter()
         .filter(|e| e.entry.action == action)
         .count()

@@ -4,13 +4,13 @@
 
 use std::io::Read;
 
-use kolo_core::audit::{AuditFilter, StoredEntry};
+use kolo_core::audit::StoredEntry;
 use kolo_core::auth::Role;
 use reqwest::StatusCode;
 
 use crate::collect::Collect;
 use crate::common::{Browser, TestApp, location};
-use crate::fixtures::upload;
+use crate::fixtures::{audit_log, upload};
 
 /// An XLSForm (as a markdown table, which the compiler reads like a workbook)
 /// with labels in two languages, a select, a repeat and a geopoint.
@@ -37,16 +37,6 @@ pub(crate) fn survey(version: &str, extra_row: &str) -> String {
 | | CLM test survey | clm_test | {version} |
 "
     )
-}
-
-async fn entries(app: &TestApp) -> Vec<StoredEntry> {
-    app.store
-        .audit_entries(&AuditFilter {
-            limit: 1000,
-            ..AuditFilter::default()
-        })
-        .await
-        .unwrap()
 }
 
 fn has_action(entries: &[StoredEntry], action: &str) -> bool {
@@ -223,7 +213,7 @@ async fn publishing_needs_a_new_version_and_earlier_versions_stay_listed() {
         versions.contains("<td>2</td>") && versions.contains("<td>1</td>"),
         "{versions}"
     );
-    assert!(has_action(&entries(&app).await, "clm.form.publish"));
+    assert!(has_action(&audit_log(&app).await, "clm.form.publish"));
     app.finish().await;
 }
 
@@ -317,7 +307,7 @@ async fn an_app_user_gets_a_qr_code_once_and_revoking_it_locks_the_device_out_at
         .await;
     assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
     assert!(collect.form_list().await.is_err());
-    let log = entries(&app).await;
+    let log = audit_log(&app).await;
     assert!(has_action(&log, "clm.app_user.create"));
     assert!(has_action(&log, "clm.app_user.revoke"));
 
@@ -511,7 +501,7 @@ async fn the_csv_export_holds_the_submitted_values_and_every_export_is_audited()
             .is_ok()
     );
 
-    let log = entries(&app).await;
+    let log = audit_log(&app).await;
     let exports: Vec<_> = log
         .iter()
         .filter(|e| e.entry.action == "clm.export")
@@ -577,7 +567,7 @@ async fn a_review_is_saved_with_its_comment_shown_and_audited() {
         ))
         .await;
     assert!(table.contains("0 submission(s)"), "{table}");
-    let log = entries(&app).await;
+    let log = audit_log(&app).await;
     let review = log
         .iter()
         .find(|e| e.entry.action == "clm.submission.review")

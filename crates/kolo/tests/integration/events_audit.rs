@@ -2,7 +2,7 @@
 //! the audit log, on pages and over the API, with ids and counts only: never
 //! a code, a nickname, a title or a personal detail.
 
-use kolo_core::audit::{AuditFilter, StoredEntry};
+use kolo_core::audit::StoredEntry;
 use kolo_core::auth::Role;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -11,14 +11,7 @@ use crate::common::{TestApp, location};
 use crate::fixtures::{self, HALYNA, OKSANA, YULIA};
 
 async fn entries(app: &TestApp) -> Vec<StoredEntry> {
-    let mut entries = app
-        .store
-        .audit_entries(&AuditFilter {
-            limit: 1000,
-            ..AuditFilter::default()
-        })
-        .await
-        .unwrap();
+    let mut entries = fixtures::audit_log(app).await;
     entries.reverse();
     entries
 }

@@ -1,9 +1,10 @@
 //! Events and participants made through the pages, as staff make them, for
 //! the tests of events, participants, attendance, imports and the API.
 
+use kolo_core::audit::{AuditFilter, StoredEntry};
 use reqwest::{Response, StatusCode};
 
-use crate::common::{Browser, location};
+use crate::common::{Browser, TestApp, location};
 
 /// The answers of a fictional person and the code Kolo must compute.
 pub struct Person {
@@ -207,4 +208,16 @@ pub async fn user_in(
         .await
         .expect("the oblast is set");
     id
+}
+
+/// The last thousand entries of the audit log, newest first: more than any
+/// test writes.
+pub async fn audit_log(app: &TestApp) -> Vec<StoredEntry> {
+    app.store
+        .audit_entries(&AuditFilter {
+            limit: 1000,
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap()
 }

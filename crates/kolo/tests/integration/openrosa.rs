@@ -123,7 +123,9 @@ pub fn visit(
     )
 }
 
-async fn count(app: &TestApp) -> u64 {
+/// How many submissions the forms hold (a draft's test submissions are not
+/// among them).
+pub(crate) async fn count(app: &TestApp) -> u64 {
     app.store
         .count_submissions(&SubmissionFilter::default())
         .await

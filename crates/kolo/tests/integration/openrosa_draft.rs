@@ -7,13 +7,13 @@
 use kolo::clm::blobs::BlobStore;
 use kolo::clm::publish;
 use kolo_core::auth::Role;
-use kolo_core::clm::{FormVersionId, ProjectId, SubmissionFilter};
+use kolo_core::clm::{FormVersionId, ProjectId};
 use reqwest::StatusCode;
 
 use crate::collect::Collect;
 use crate::common::{TestApp, execute_sql, location};
 use crate::fixtures::upload;
-use crate::openrosa::{FORM, LOGO, SITES, assert_blobs_consistent, setup, visit};
+use crate::openrosa::{FORM, LOGO, SITES, assert_blobs_consistent, count, setup, visit};
 
 /// Saves the CLM visit form at `version` as the draft; its version id and the
 /// server URL Collect uses to try it.
@@ -39,13 +39,6 @@ async fn draft(app: &TestApp, project: &ProjectId, version: &str) -> (FormVersio
         "/v1/test/{token}/projects/{project}/forms/clm_visit/draft"
     ));
     (saved.version_id, url)
-}
-
-async fn published_count(app: &TestApp) -> u64 {
-    app.store
-        .count_submissions(&SubmissionFilter::default())
-        .await
-        .unwrap()
 }
 
 /// Every OpenRosa route of a draft URL answers 403 with an OpenRosa message.
@@ -131,7 +124,7 @@ async fn collect_tries_a_draft_at_its_test_url_and_publishing_discards_what_it_s
         .await
         .unwrap();
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
-    assert_eq!(published_count(&app).await, 0);
+    assert_eq!(count(&app).await, 0);
     let tests = app.store.draft_submissions(&version).await.unwrap();
     assert_eq!(tests.len(), 1);
     assert_eq!(tests[0].instance_id, "uuid:d1");
@@ -171,7 +164,7 @@ async fn collect_tries_a_draft_at_its_test_url_and_publishing_discards_what_it_s
     // The same instance from a monitor's device is a first, real submission.
     let real = device.submit(xml.as_bytes(), &files).await.unwrap();
     assert_eq!(real.status, StatusCode::CREATED, "{}", real.message);
-    assert_eq!(published_count(&app).await, 1);
+    assert_eq!(count(&app).await, 1);
     assert_blobs_consistent(&app).await;
     app.finish().await;
 }
@@ -237,7 +230,7 @@ async fn wrong_replaced_and_foreign_draft_tokens_are_refused_with_403_in_openros
             .unwrap()
             .is_empty()
     );
-    assert_eq!(published_count(&app).await, 0);
+    assert_eq!(count(&app).await, 0);
 
     // A draft saved before drafts had tokens gets one when first asked.
     execute_sql(
@@ -325,6 +318,6 @@ async fn the_form_page_shows_managers_the_drafts_collect_url_and_qr_code_and_wha
     assert!(shown_draft_url(&page).is_none());
     let refused = collect.form_list().await.unwrap_err();
     assert!(refused.contains("403"), "{refused}");
-    assert_eq!(published_count(&app).await, 0);
+    assert_eq!(count(&app).await, 0);
     app.finish().await;
 }

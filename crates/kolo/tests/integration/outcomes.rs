@@ -46,6 +46,18 @@ async fn question(browser: &Browser, fields: &[(&str, &str)]) -> String {
         .expect("the new question is listed")
 }
 
+/// A new server with Olena, a coordinator, signed in, and an event with its
+/// tests set up (see `event_with_tests`).
+pub(crate) async fn coordinator_with_event(
+    extra: &[(&str, &str)],
+) -> (TestApp, Browser, String, Vec<Instrument>) {
+    let app = TestApp::spawn().await;
+    app.user("olena", &[Role::Coordinator]).await;
+    let staff = app.signed_in("olena").await;
+    let (event, instruments) = event_with_tests(&app, &staff, extra).await;
+    (app, staff, event, instruments)
+}
+
 /// Three questions (one choice, several choices, true/false) in a template,
 /// and an event held from today to tomorrow with its instruments set up.
 pub(crate) async fn event_with_tests(
@@ -214,10 +226,7 @@ async fn answer_test(
 
 #[tokio::test]
 async fn participants_answer_by_code_and_the_trainer_sees_paired_results() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[]).await;
     let pre = code_of(&instruments, InstrumentKind::PreTest);
     let post = code_of(&instruments, InstrumentKind::PostTest);
 
@@ -272,10 +281,7 @@ async fn participants_answer_by_code_and_the_trainer_sees_paired_results() {
 
 #[tokio::test]
 async fn a_second_attempt_by_the_same_person_is_refused_and_counted() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[]).await;
     let pre = code_of(&instruments, InstrumentKind::PreTest);
     let first = answer_test(&app.browser(), &pre, &OKSANA, false).await;
     assert_eq!(first.status(), StatusCode::OK);
@@ -313,10 +319,7 @@ async fn a_second_attempt_by_the_same_person_is_refused_and_counted() {
 
 #[tokio::test]
 async fn wrong_closed_and_not_yet_open_codes_get_a_clear_message() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[]).await;
     let visitor = app.browser();
     let unknown = visitor.get("/t/KKKKKK").await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
@@ -379,10 +382,7 @@ async fn wrong_closed_and_not_yet_open_codes_get_a_clear_message() {
 
 #[tokio::test]
 async fn unanswered_tampered_and_unsigned_forms_store_nothing() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let (app, _, event, instruments) = coordinator_with_event(&[]).await;
     let pre = code_of(&instruments, InstrumentKind::PreTest);
     let visitor = app.browser();
     let token = visitor.csrf(&format!("/t/{pre}")).await;
@@ -460,10 +460,7 @@ async fn unanswered_tampered_and_unsigned_forms_store_nothing() {
 
 #[tokio::test]
 async fn feedback_and_follow_up_are_checked_and_comments_are_kept_encrypted() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[("format", "online")]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[("format", "online")]).await;
     let feedback = code_of(&instruments, InstrumentKind::Feedback);
     let visitor = app.browser();
     let page = visitor.text(&format!("/t/{feedback}")).await;
@@ -600,10 +597,7 @@ async fn the_question_bank_refuses_a_question_without_a_correct_answer() {
 
 #[tokio::test]
 async fn the_projector_page_and_the_handout_carry_the_code_and_its_qr() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[]).await;
     let pre = code_of(&instruments, InstrumentKind::PreTest);
     let projector = staff
         .text(&format!("/events/{event}/outcomes/pre_test/projector"))
@@ -684,10 +678,7 @@ async fn the_evidence_compares_formats_and_hides_small_figures_from_viewers() {
 
 #[tokio::test]
 async fn paper_tests_are_typed_as_letters_and_a_wrong_letter_names_its_row_and_column() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[]).await;
     let pre_test = instruments
         .iter()
         .find(|i| i.kind == InstrumentKind::PreTest)
@@ -826,10 +817,7 @@ async fn the_demo_has_results_for_its_in_person_and_online_events() {
 
 #[tokio::test]
 async fn online_results_are_imported_from_csv_after_a_preview_naming_every_problem() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[("format", "online")]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[("format", "online")]).await;
     let pre_test = instruments
         .iter()
         .find(|i| i.kind == InstrumentKind::PreTest)
@@ -931,24 +919,14 @@ async fn online_results_are_imported_from_csv_after_a_preview_naming_every_probl
 
 #[tokio::test]
 async fn public_answers_are_audited_with_the_event_and_never_the_person() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let (app, _, event, instruments) = coordinator_with_event(&[]).await;
     let pre = code_of(&instruments, InstrumentKind::PreTest);
     let visitor = app.browser();
     answer_test(&visitor, &pre, &OKSANA, true).await;
     // A second attempt is refused, and audited as refused.
     answer_test(&visitor, &pre, &OKSANA, false).await;
 
-    let mut entries = app
-        .store
-        .audit_entries(&kolo_core::audit::AuditFilter {
-            limit: 1000,
-            ..kolo_core::audit::AuditFilter::default()
-        })
-        .await
-        .unwrap();
+    let mut entries = fixtures::audit_log(&app).await;
     entries.reverse();
     let answers: Vec<_> = entries
         .iter()

@@ -10,8 +10,8 @@ use kolo_core::outcomes::{Instrument, InstrumentKind, ResponseSource, StoredResp
 use reqwest::StatusCode;
 
 use crate::common::{Browser, TestApp, location};
-use crate::fixtures::{self, HALYNA, OKSANA, YULIA};
-use crate::outcomes::event_with_tests;
+use crate::fixtures::{self, HALYNA, OKSANA, YULIA, audit_log};
+use crate::outcomes::{coordinator_with_event, event_with_tests};
 
 fn instrument(instruments: &[Instrument], kind: InstrumentKind) -> &Instrument {
     instruments
@@ -50,16 +50,34 @@ fn answers(response: &StoredResponse) -> Vec<String> {
     answers
 }
 
+/// The stored response of the person with this code.
+fn response_of<'a>(stored: &'a [StoredResponse], code: &str) -> &'a StoredResponse {
+    stored
+        .iter()
+        .find(|r| r.uic.as_str() == code)
+        .expect("a response with the code")
+}
+
+/// Oksana's and Yulia's follow-up answers, the same whether the sheet was
+/// typed in on paper or imported from a spreadsheet.
+fn assert_follow_up_of_oksana_and_yulia(stored: &[StoredResponse]) {
+    assert_eq!(
+        answers(response_of(stored, OKSANA.code)),
+        vec!["action.rights=1", "action.shared=1", "used=yes"]
+    );
+    assert_eq!(
+        answers(response_of(stored, YULIA.code)),
+        vec!["barrier.fear=1", "barrier.other=1", "used=no"]
+    );
+}
+
 fn contains_either(body: &str, uk: &str, en: &str) -> bool {
     body.contains(uk) || body.contains(en)
 }
 
 #[tokio::test]
 async fn feedback_is_typed_as_digits_every_bad_cell_is_named_and_the_results_show_it() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[]).await;
     let feedback = instrument(&instruments, InstrumentKind::Feedback);
     let path = format!("/events/{event}/outcomes/feedback/paper");
     let page = staff.text(&path).await;
@@ -171,14 +189,7 @@ async fn feedback_is_typed_as_digits_every_bad_cell_is_named_and_the_results_sho
     assert_eq!(app.store.responses(&feedback.id).await.unwrap().len(), 3);
 
     // Audited with the form and a count: never a code or a comment.
-    let entries = app
-        .store
-        .audit_entries(&kolo_core::audit::AuditFilter {
-            limit: 1000,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let entries = audit_log(&app).await;
     let paper = entries
         .iter()
         .find(|e| e.entry.action == "outcomes.paper")
@@ -195,10 +206,7 @@ async fn feedback_is_typed_as_digits_every_bad_cell_is_named_and_the_results_sho
 
 #[tokio::test]
 async fn follow_up_is_typed_as_the_printed_letters_and_a_wrong_letter_stores_nothing() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[("format", "online")]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[("format", "online")]).await;
     let follow_up = instrument(&instruments, InstrumentKind::FollowUp);
     let path = format!("/events/{event}/outcomes/follow_up/paper");
     let page = staff.text(&path).await;
@@ -247,16 +255,11 @@ async fn follow_up_is_typed_as_the_printed_letters_and_a_wrong_letter_stores_not
     assert!(body.contains("id=\"paper-saved\""), "{body}");
     let stored = app.store.responses(&follow_up.id).await.unwrap();
     assert_eq!(stored.len(), 3);
-    let by = |code: &str| stored.iter().find(|r| r.uic.as_str() == code).unwrap();
-    assert_eq!(
-        answers(by(OKSANA.code)),
-        vec!["action.rights=1", "action.shared=1", "used=yes"]
+    assert_follow_up_of_oksana_and_yulia(&stored);
+    assert!(
+        answers(response_of(&stored, HALYNA.code)).is_empty(),
+        "left blank"
     );
-    assert_eq!(
-        answers(by(YULIA.code)),
-        vec!["barrier.fear=1", "barrier.other=1", "used=no"]
-    );
-    assert!(answers(by(HALYNA.code)).is_empty(), "left blank");
     let results = staff
         .text(&format!("/events/{event}/outcomes/results"))
         .await;
@@ -323,10 +326,7 @@ async fn tampered_paper_posts_are_refused_or_read_only_within_the_form() {
 
 #[tokio::test]
 async fn the_printed_feedback_and_follow_up_forms_are_in_ukrainian() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[]).await;
     for (kind, text) in [
         (InstrumentKind::Feedback, "Наскільки добрим був зміст?"),
         (
@@ -366,10 +366,7 @@ async fn upload(browser: &Browser, path: &str, name: &str, bytes: &[u8]) -> Stri
 
 #[tokio::test]
 async fn feedback_is_imported_from_csv_after_a_preview_naming_every_problem() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[("format", "online")]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[("format", "online")]).await;
     let feedback = instrument(&instruments, InstrumentKind::Feedback);
     let path = format!("/events/{event}/outcomes/feedback/import");
     let intro = staff.text(&path).await;
@@ -448,10 +445,7 @@ async fn feedback_is_imported_from_csv_after_a_preview_naming_every_problem() {
 
 #[tokio::test]
 async fn follow_up_is_imported_from_xlsx_with_choices_as_their_text() {
-    let app = TestApp::spawn().await;
-    app.user("olena", &[Role::Coordinator]).await;
-    let staff = app.signed_in("olena").await;
-    let (event, instruments) = event_with_tests(&app, &staff, &[("format", "online")]).await;
+    let (app, staff, event, instruments) = coordinator_with_event(&[("format", "online")]).await;
     let follow_up = instrument(&instruments, InstrumentKind::FollowUp);
     let path = format!("/events/{event}/outcomes/follow_up/import");
     let workbook = crate::import::xlsx(&[
@@ -507,16 +501,8 @@ async fn follow_up_is_imported_from_xlsx_with_choices_as_their_text() {
     assert_eq!(imported.status(), StatusCode::SEE_OTHER);
     let stored = app.store.responses(&follow_up.id).await.unwrap();
     assert_eq!(stored.len(), 2);
-    let by = |code: &str| stored.iter().find(|r| r.uic.as_str() == code).unwrap();
-    assert_eq!(
-        answers(by(OKSANA.code)),
-        vec!["action.rights=1", "action.shared=1", "used=yes"]
-    );
-    assert_eq!(
-        answers(by(YULIA.code)),
-        vec!["barrier.fear=1", "barrier.other=1", "used=no"]
-    );
-    assert!(by(OKSANA.code).comment.is_some());
+    assert_follow_up_of_oksana_and_yulia(&stored);
+    assert!(response_of(&stored, OKSANA.code).comment.is_some());
     app.finish().await;
 }
 
@@ -630,14 +616,7 @@ async fn a_template_is_edited_and_deleted_without_touching_events_set_up_from_it
     );
 
     // Audited with ids and counts, never the names.
-    let entries = app
-        .store
-        .audit_entries(&kolo_core::audit::AuditFilter {
-            limit: 1000,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let entries = audit_log(&app).await;
     let actions: Vec<&str> = entries
         .iter()
         .filter(|e| e.entry.target == format!("template:{id}"))
