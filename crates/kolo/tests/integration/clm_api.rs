@@ -83,6 +83,12 @@ async fn member<'a>(app: &'a TestApp, login: &str, roles: &[Role]) -> Api<'a> {
     api_of(app, &app.signed_in(login).await).await
 }
 
+/// ODK Collect set up with a new app user's key to the project.
+async fn monitor_device(app: &TestApp, project: &str) -> Collect {
+    let (token, _) = app_user(app, &ProjectId(project.to_owned()), "Odesa monitor").await;
+    Collect::new(&app.url(&format!("/v1/key/{token}/projects/{project}")))
+}
+
 async fn audited(app: &TestApp, action: &str) -> usize {
     crate::fixtures::audit_log(app)
         .await
@@ -190,9 +196,7 @@ async fn a_form_file_becomes_a_draft_its_files_go_by_name_and_publishing_sets_th
     assert_eq!(form["current"]["version"], "2024-05");
     assert!(form["draft"].is_null());
     // Devices get the XForm with that version, its hash right, and submit to it.
-    let project_id = ProjectId(project.clone());
-    let (token, _) = app_user(&app, &project_id, "Odesa monitor").await;
-    let mut collect = Collect::new(&app.url(&format!("/v1/key/{token}/projects/{project}")));
+    let mut collect = monitor_device(&app, &project).await;
     collect.update_forms().await.unwrap();
     let xml = String::from_utf8(collect.forms["clm_visit"].xml.clone()).unwrap();
     assert!(xml.contains("version=\"2024-05\""), "{xml}");
@@ -308,9 +312,7 @@ async fn exports_are_central_shaped_streamed_audited_and_keep_client_audits_out_
     );
 
     // Collect sends the client audit log as one more attachment.
-    let project_id = ProjectId(project.clone());
-    let (token, _) = app_user(&app, &project_id, "Odesa monitor").await;
-    let collect = Collect::new(&app.url(&format!("/v1/key/{token}/projects/{project}")));
+    let collect = monitor_device(&app, &project).await;
     let xml = "<data xmlns:orx=\"http://openrosa.org/xforms\" id=\"clm_visit\" version=\"1\">\
                <site>odesa_1</site><waiting>45</waiting><photo>board.jpg</photo><logo_note/>\
                <meta><audit>audit.csv</audit><instanceID>uuid:a1</instanceID></meta></data>";

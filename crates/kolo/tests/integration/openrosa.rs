@@ -132,6 +132,17 @@ pub(crate) async fn count(app: &TestApp) -> u64 {
         .unwrap()
 }
 
+/// A refusal as OpenRosa answers it: 403 with the protocol's version header
+/// and, when a body is expected (not for HEAD), an OpenRosa message.
+pub(crate) async fn assert_openrosa_refusal(response: reqwest::Response, body: bool, what: &str) {
+    assert_eq!(response.status(), StatusCode::FORBIDDEN, "{what}");
+    assert_eq!(response.headers()["x-openrosa-version"], "1.0");
+    if body {
+        let body = response.text().await.unwrap();
+        assert!(body.contains("<OpenRosaResponse"), "{body}");
+    }
+}
+
 /// The blob store holds only complete files that rows name, and every file a
 /// row names is there with its content.
 pub async fn assert_blobs_consistent(app: &TestApp) {
@@ -527,10 +538,7 @@ async fn unknown_revoked_and_foreign_tokens_are_refused_with_403_in_openrosa_xml
     for url in &urls {
         for path in ["/formList", "/forms/clm_visit.xml", "/submission"] {
             let response = reqwest::get(format!("{url}{path}")).await.unwrap();
-            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{url}{path}");
-            assert_eq!(response.headers()["x-openrosa-version"], "1.0");
-            let body = response.text().await.unwrap();
-            assert!(body.contains("<OpenRosaResponse"), "{body}");
+            assert_openrosa_refusal(response, true, &format!("{url}{path}")).await;
         }
         let answer = Collect::new(url)
             .post(visit("uuid:t", "1", None, None).as_bytes(), &[], false)

@@ -46,6 +46,13 @@ async fn question(browser: &Browser, fields: &[(&str, &str)]) -> String {
         .expect("the new question is listed")
 }
 
+/// The event's results page as this person sees it.
+pub(crate) async fn results_page(browser: &Browser, event: &str) -> String {
+    browser
+        .text(&format!("/events/{event}/outcomes/results"))
+        .await
+}
+
 /// A new server with Olena, a coordinator, signed in, and an event with its
 /// tests set up (see `event_with_tests`).
 pub(crate) async fn coordinator_with_event(
@@ -257,9 +264,7 @@ async fn participants_answer_by_code_and_the_trainer_sees_paired_results() {
         assert!(body.contains("4 з 4") || body.contains("4 of 4"), "{body}");
     }
 
-    let results = staff
-        .text(&format!("/events/{event}/outcomes/results"))
-        .await;
+    let results = results_page(&staff, &event).await;
     let paired = results
         .find("<dt>Учасники з парою")
         .or_else(|| results.find("<dt>Paired"))
@@ -514,9 +519,7 @@ async fn feedback_and_follow_up_are_checked_and_comments_are_kept_encrypted() {
     let responses = app.store.responses(&fb.id).await.unwrap();
     let sealed = responses[0].comment.as_ref().expect("a comment");
     assert!(!String::from_utf8_lossy(&sealed.0).contains("секретний"));
-    let results = staff
-        .text(&format!("/events/{event}/outcomes/results"))
-        .await;
+    let results = results_page(&staff, &event).await;
     assert!(results.contains("Дуже корисно, секретний коментар"));
     app.finish().await;
 }

@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 
 use crate::common::{Browser, TestApp, location};
 use crate::fixtures::{self, HALYNA, OKSANA, YULIA, audit_log};
-use crate::outcomes::{coordinator_with_event, event_with_tests};
+use crate::outcomes::{coordinator_with_event, event_with_tests, results_page};
 
 fn instrument(instruments: &[Instrument], kind: InstrumentKind) -> &Instrument {
     instruments
@@ -177,9 +177,7 @@ async fn feedback_is_typed_as_digits_every_bad_cell_is_named_and_the_results_sho
     assert!(yulia.comment.is_none());
 
     // The results page shows the comment and the ratings' distribution.
-    let results = staff
-        .text(&format!("/events/{event}/outcomes/results"))
-        .await;
+    let results = results_page(&staff, &event).await;
     assert!(results.contains("Корисно, дякую"), "{results}");
     assert!(results.contains("1–5: 0 / 0 / 1 / 1 / 1"), "{results}");
 
@@ -260,9 +258,7 @@ async fn follow_up_is_typed_as_the_printed_letters_and_a_wrong_letter_stores_not
         answers(response_of(&stored, HALYNA.code)).is_empty(),
         "left blank"
     );
-    let results = staff
-        .text(&format!("/events/{event}/outcomes/results"))
-        .await;
+    let results = results_page(&staff, &event).await;
     assert!(results.contains("Пояснила подрузі"));
     app.finish().await;
 }
@@ -436,9 +432,7 @@ async fn feedback_is_imported_from_csv_after_a_preview_naming_every_problem() {
             "recommend=9"
         ]
     );
-    let results = staff
-        .text(&format!("/events/{event}/outcomes/results"))
-        .await;
+    let results = results_page(&staff, &event).await;
     assert!(results.contains("Корисно, але довго"));
     app.finish().await;
 }
