@@ -88,7 +88,7 @@ pub fn read(schema: &FormSchema, xml: &[u8]) -> Vec<SortValue> {
                 values.push(SortValue {
                     field: field.path.clone(),
                     number,
-                    text: text.to_owned(),
+                    text: sort_prefix(text),
                 });
             }
             Column::Repeat { slot, .. } => {
@@ -102,6 +102,16 @@ pub fn read(schema: &FormSchema, xml: &[u8]) -> Vec<SortValue> {
         }
     }
     values
+}
+
+/// How much of a text answer is kept to sort by. Free-text answers can run to
+/// kilobytes; kept whole, every one would also be copied into the sort index,
+/// and each submission's write would grow with it. Answers that agree this far
+/// are ordered by date, like any other tie.
+const SORT_TEXT_CHARS: usize = 64;
+
+fn sort_prefix(text: &str) -> String {
+    text.chars().take(SORT_TEXT_CHARS).collect()
 }
 
 /// Submissions read per transaction while catching up.
@@ -188,6 +198,14 @@ mod tests {
         assert_eq!(by_field("/data/waiting").unwrap().number, Some(10.0));
         assert_eq!(by_field("/data/g/note").unwrap().text, "Queue");
         assert_eq!(by_field("/data/g/note").unwrap().number, None);
+        // A long free-text answer is kept as its first characters only.
+        let long = format!(
+            r#"<data id="t" version="1"><g><note>{}</note></g></data>"#,
+            "Черга ".repeat(100)
+        );
+        let kept = &read(&schema, long.as_bytes())[0].text;
+        assert_eq!(kept.chars().count(), SORT_TEXT_CHARS);
+        assert!(kept.starts_with("Черга Черга"));
         // Blank answers and metadata are not kept; a repeat keeps its count.
         assert!(by_field("/data/site").is_none());
         assert!(by_field("/data/meta/instanceID").is_none());
