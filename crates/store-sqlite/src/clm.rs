@@ -14,13 +14,12 @@ use kolo_core::clm::{
 };
 use kolo_core::time::Timestamp;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Sqlite};
 
 use crate::clm_drafts::{self, discard_draft_submissions};
 use crate::rows::{corrupt, get};
 use crate::{SqliteStore, db_error};
 
-type Tx = Transaction<'static, Sqlite>;
 type Conn = sqlx::SqliteConnection;
 
 const VERSION_COLUMNS: &str = "id, form_id, version, title, xml_md5, root_name, public_key, binary_fields, \
@@ -436,8 +435,9 @@ impl SqliteStore {
 }
 
 /// Stores one submission inside the caller's transaction (a savepoint of the
-/// group commit); the caller rolls back outcomes that change nothing.
-async fn submit_in(tx: &mut Conn, submission: &NewSubmission) -> Result<SubmitOutcome, StoreError> {
+/// group commit, `clm_ingest`); the caller rolls back outcomes that change
+/// nothing.
+pub(crate) async fn submit_in(tx: &mut Conn, submission: &NewSubmission) -> Result<SubmitOutcome, StoreError> {
     let now = submission.received_at;
     let existing = sqlx::query(
         "SELECT id, submission_id, xml_sha256, is_current FROM clm_submission_versions \
@@ -1380,88 +1380,5 @@ impl ClmStore for SqliteStore {
         rows.iter()
             .filter_map(|row| blob_from_row(row).transpose())
             .collect()
-    }
-}
-
-/// A submission waiting for the group commit, and where its outcome goes.
-pub(crate) type SubmitJob = (
-    NewSubmission,
-    tokio::sync::oneshot::Sender<Result<SubmitOutcome, StoreError>>,
-);
-
-/// At most this many submissions share one transaction.
-const GROUP_SIZE: usize = 128;
-
-/// Group commit: SQLite has one writer at a time and a commit costs an fsync,
-/// so submissions arriving together are written by this one task in one
-/// transaction (each in its own savepoint, so one refusal undoes only
-/// itself) and told their outcome only after that transaction is durable.
-/// Concurrent writers would otherwise queue on the file lock, sleeping in
-/// SQLite's busy handler.
-pub(crate) async fn group_writer(
-    pool: sqlx::SqlitePool,
-    mut jobs: tokio::sync::mpsc::Receiver<SubmitJob>,
-) {
-    while let Some(first) = jobs.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < GROUP_SIZE {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
-        match write_group(&pool, &batch).await {
-            Ok(outcomes) => {
-                for ((_, reply), outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = reply.send(outcome);
-                }
-            }
-            Err(error) => {
-                for (_, reply) in batch {
-                    let _ = reply.send(Err(StoreError::Database(error.to_string())));
-                }
-            }
-        }
-    }
-}
-
-async fn write_group(
-    pool: &sqlx::SqlitePool,
-    batch: &[SubmitJob],
-) -> Result<Vec<Result<SubmitOutcome, StoreError>>, StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
-    let mut outcomes = Vec::with_capacity(batch.len());
-    for (submission, _) in batch {
-        outcomes.push(submit_in_savepoint(&mut tx, submission).await);
-    }
-    tx.commit().await.map_err(db_error)?;
-    Ok(outcomes)
-}
-
-async fn submit_in_savepoint(
-    tx: &mut Tx,
-    submission: &NewSubmission,
-) -> Result<SubmitOutcome, StoreError> {
-    use sqlx::Acquire;
-    let mut savepoint = tx.begin().await.map_err(db_error)?;
-    match submit_in(&mut savepoint, submission).await {
-        Ok(outcome) => {
-            let changes = matches!(
-                outcome,
-                SubmitOutcome::Created(_)
-                    | SubmitOutcome::Edited(_)
-                    | SubmitOutcome::Repeated { .. }
-            );
-            if changes {
-                savepoint.commit().await.map_err(db_error)?;
-            } else {
-                savepoint.rollback().await.map_err(db_error)?;
-            }
-            Ok(outcome)
-        }
-        Err(error) => {
-            let _ = savepoint.rollback().await;
-            Err(error)
-        }
     }
 }

@@ -6,6 +6,7 @@ mod accounts;
 mod audit;
 mod clm;
 mod clm_drafts;
+mod clm_ingest;
 mod encrypted;
 mod erasure;
 mod events;
@@ -28,6 +29,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+
+
 pub use schema::ColumnDescription;
 pub use snapshot::SNAPSHOT_FILE;
 
@@ -36,7 +39,7 @@ pub use snapshot::SNAPSHOT_FILE;
 pub struct SqliteStore {
     pool: SqlitePool,
     /// Submissions go to one writer task that commits them in groups.
-    submissions: tokio::sync::mpsc::Sender<clm::SubmitJob>,
+    submissions: tokio::sync::mpsc::Sender<clm_ingest::SubmitJob>,
 }
 
 impl SqliteStore {
@@ -52,6 +55,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
+            // Submissions are written on a connection of their own (below).
             .max_connections(8)
             // Each SQLite connection lives on its own thread, and every command
             // to it is a hand-over between threads. The pool would otherwise
@@ -60,15 +64,14 @@ impl SqliteStore {
             // that check is for network connections that can be dropped, which
             // an embedded database file cannot.
             .test_before_acquire(false)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(db_error)?;
         sqlx::migrate!("./migrations")
             .run(&pool)
             .await
             .map_err(|e| StoreError::Database(format!("migrating the SQLite database: {e}")))?;
-        let (submissions, jobs) = tokio::sync::mpsc::channel(1024);
-        tokio::spawn(clm::group_writer(pool.clone(), jobs));
+        let submissions = clm_ingest::start_writer(options).await?;
         Ok(SqliteStore { pool, submissions })
     }
 

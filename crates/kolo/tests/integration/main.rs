@@ -8,6 +8,7 @@ mod audit;
 mod clm_api;
 mod clm_client_audits;
 mod clm_data;
+mod clm_ingest;
 mod clm_pages;
 #[path = "../support/collect.rs"]
 mod collect;
