@@ -437,7 +437,10 @@ impl SqliteStore {
 /// Stores one submission inside the caller's transaction (a savepoint of the
 /// group commit, `clm_ingest`); the caller rolls back outcomes that change
 /// nothing.
-pub(crate) async fn submit_in(tx: &mut Conn, submission: &NewSubmission) -> Result<SubmitOutcome, StoreError> {
+pub(crate) async fn submit_in(
+    tx: &mut Conn,
+    submission: &NewSubmission,
+) -> Result<SubmitOutcome, StoreError> {
     let now = submission.received_at;
     let existing = sqlx::query(
         "SELECT id, submission_id, xml_sha256, is_current FROM clm_submission_versions \

@@ -17,9 +17,10 @@
 //! common case is written in a few statements for the whole group: new
 //! submissions (no `deprecatedID`, an instanceID not yet stored) are
 //! inserted together, each table in one multi-row statement. Everything else
-//! (a submission sent again, an edit, a refusal) and, should a group
-//! insert fail, the new ones too, are stored one by one, each in its own
-//! savepoint, so one refusal undoes only itself.
+//! (a submission sent again, an edit, a refusal) is stored after them one by
+//! one, each in its own savepoint, so one refusal undoes only itself. Should
+//! the multi-row insert fail, the transaction starts again and every
+//! submission of the group goes one by one.
 
 use std::collections::HashSet;
 
@@ -37,7 +38,6 @@ pub(crate) type SubmitJob = (
     NewSubmission,
     oneshot::Sender<Result<SubmitOutcome, StoreError>>,
 );
-
 
 /// At most this many submissions share one transaction.
 const GROUP_SIZE: usize = 128;
@@ -79,18 +79,13 @@ pub(crate) async fn start_writer(
             });
         })
         .map_err(|e| failed("thread", &e))?;
-    started
-        .await
-        .map_err(|e| failed("thread", &e))??;
+    started.await.map_err(|e| failed("thread", &e))??;
     Ok(submissions)
 }
 
 /// Takes the submissions waiting, up to [`GROUP_SIZE`], writes them in one
 /// transaction and answers each; then the next group.
-async fn group_writer(
-    mut conn: SqliteConnection,
-    mut jobs: mpsc::Receiver<SubmitJob>,
-) {
+async fn group_writer(mut conn: SqliteConnection, mut jobs: mpsc::Receiver<SubmitJob>) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < GROUP_SIZE {
@@ -123,11 +118,18 @@ async fn write_group(
     let mut outcomes: Vec<Option<Result<SubmitOutcome, StoreError>>> =
         submissions.iter().map(|_| None).collect();
     let new = new_submissions(&mut tx, &submissions).await?;
-    if !new.is_empty() && insert_new(&mut tx, &submissions, &new).await.is_ok() {
-        for &i in &new {
-            outcomes[i] = Some(Ok(SubmitOutcome::Created(
-                submissions[i].submission_id.clone(),
-            )));
+    if !new.is_empty() {
+        if insert_new(&mut tx, &submissions, &new).await.is_ok() {
+            for &i in &new {
+                outcomes[i] = Some(Ok(SubmitOutcome::Created(
+                    submissions[i].submission_id.clone(),
+                )));
+            }
+        } else {
+            // Nothing is written yet but what failed: start again, and
+            // store every submission one by one.
+            tx.rollback().await.map_err(db_error)?;
+            tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
         }
     }
     for (outcome, submission) in outcomes.iter_mut().zip(&submissions) {
@@ -189,24 +191,8 @@ async fn new_submissions(
 }
 
 /// Inserts new submissions, each table in one statement (or a few, for
-/// large groups), inside a savepoint: if anything fails, none of them is
-/// stored and they go one by one instead.
+/// large groups). On an error the caller rolls back the transaction.
 async fn insert_new(
-    tx: &mut SqliteConnection,
-    submissions: &[&NewSubmission],
-    new: &[usize],
-) -> Result<(), StoreError> {
-    let mut savepoint = tx.begin().await.map_err(db_error)?;
-    match insert_new_rows(&mut savepoint, submissions, new).await {
-        Ok(()) => savepoint.commit().await.map_err(db_error),
-        Err(error) => {
-            let _ = savepoint.rollback().await;
-            Err(error)
-        }
-    }
-}
-
-async fn insert_new_rows(
     conn: &mut SqliteConnection,
     submissions: &[&NewSubmission],
     new: &[usize],
@@ -356,7 +342,6 @@ async fn insert_rows<T>(
     Ok(())
 }
 
-
 /// Stores one submission in its own savepoint; outcomes that change nothing
 /// (a different XML under a stored instanceID, an edit of a replaced version)
 /// are rolled back.
@@ -384,5 +369,216 @@ async fn submit_in_savepoint(
             let _ = savepoint.rollback().await;
             Err(error)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The group itself, written in one call so that its make-up is known:
+    //! which submissions take the multi-row path and which go one by one,
+    //! and what happens when the multi-row insert fails. (The OpenRosa
+    //! integration tests cover storing submissions on both databases.)
+
+    use kolo_core::clm::{
+        AppUserId, BlobRef, ClmStore, FormVersion, NewAppUser, NewFormDraft, NewSubmissionFile,
+        Project, ProjectId, SubmissionFilter, SubmissionId, SubmissionVersionId, parse_submission,
+    };
+    use kolo_core::time::Timestamp;
+
+    use super::*;
+    use crate::SqliteStore;
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        store: SqliteStore,
+        version: FormVersion,
+        app_user: AppUserId,
+    }
+
+    async fn fixture() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("kolo.db"))
+            .await
+            .unwrap();
+        let now = Timestamp::now();
+        let project = ProjectId::new();
+        store
+            .create_project(&Project {
+                id: project.clone(),
+                name: "Group test".into(),
+                description: String::new(),
+                archived: false,
+                created_at: now,
+            })
+            .await
+            .unwrap();
+        let form = store
+            .save_form_draft(&NewFormDraft {
+                project_id: project.clone(),
+                form_id: kolo_core::clm::FormId::new(),
+                version_id: kolo_core::clm::FormVersionId::new(),
+                xml_form_id: "group".into(),
+                version: "1".into(),
+                title: "Group".into(),
+                xml: "<h:html/>".into(),
+                xml_md5: "0".repeat(32),
+                root_name: "data".into(),
+                public_key: None,
+                binary_fields: vec!["photo".into()],
+                attachments: Vec::new(),
+                source: None,
+                created_by: None,
+                now,
+                draft_token: "group-draft-token".into(),
+            })
+            .await
+            .unwrap();
+        let version = store.publish_form_draft(&form, now).await.unwrap();
+        let app_user = AppUserId::new();
+        store
+            .create_app_user(&NewAppUser {
+                id: app_user.clone(),
+                project_id: project,
+                display_name: "phone".into(),
+                user_id: None,
+                token_hash: "0".repeat(64),
+                created_by: None,
+                created_at: now,
+            })
+            .await
+            .unwrap();
+        Fixture {
+            _dir: dir,
+            store,
+            version,
+            app_user,
+        }
+    }
+
+    impl Fixture {
+        fn submission(
+            &self,
+            instance: &str,
+            deprecated: Option<&str>,
+            photo: Option<&str>,
+        ) -> NewSubmission {
+            let deprecated = deprecated
+                .map(|d| format!("<deprecatedID>{d}</deprecatedID>"))
+                .unwrap_or_default();
+            let xml = format!(
+                "<data id=\"group\" version=\"1\"><photo>{}</photo><meta><instanceID>{instance}</instanceID>{deprecated}</meta></data>",
+                photo.unwrap_or_default()
+            );
+            NewSubmission {
+                submission_id: SubmissionId::new(),
+                version_id: SubmissionVersionId::new(),
+                form_id: self.version.form_id.clone(),
+                form_version_id: self.version.id.clone(),
+                form_version: "1".into(),
+                app_user_id: Some(self.app_user.clone()),
+                meta: parse_submission(&xml).unwrap(),
+                xml_sha256: format!("{:0>64}", xml.len()),
+                xml: xml.into_bytes(),
+                expected_files: photo.map(str::to_owned).into_iter().collect(),
+                files: photo
+                    .map(|name| NewSubmissionFile {
+                        name: name.into(),
+                        content_type: "image/jpeg".into(),
+                        blob: BlobRef {
+                            sha256: "ab".repeat(32),
+                            size: 3,
+                            md5: "cd".repeat(16),
+                        },
+                    })
+                    .into_iter()
+                    .collect(),
+                received_at: Timestamp::now(),
+                device_id: None,
+                sort_values: Some(Vec::new()),
+            }
+        }
+
+        /// Writes `submissions` as one group.
+        async fn write(&self, submissions: Vec<NewSubmission>) -> Vec<Option<SubmitOutcome>> {
+            let batch: Vec<SubmitJob> = submissions
+                .into_iter()
+                .map(|s| (s, oneshot::channel().0))
+                .collect();
+            let mut conn = self.store.pool.acquire().await.unwrap();
+            // Outcomes only: errors are checked by `is_none`.
+            write_group(&mut *conn, &batch)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(Result::ok)
+                .collect()
+        }
+
+        async fn count(&self) -> u64 {
+            self.store
+                .count_submissions(&SubmissionFilter::default())
+                .await
+                .unwrap()
+        }
+    }
+
+    #[tokio::test]
+    async fn new_submissions_go_together_and_the_rest_one_by_one_after_them() {
+        let f = fixture().await;
+        let a = f.submission("uuid:a", None, Some("a.jpg"));
+        let b = f.submission("uuid:b", None, Some("b.jpg"));
+        let a_id = a.submission_id.clone();
+        let b_id = b.submission_id.clone();
+        let outcomes = f
+            .write(vec![
+                a.clone(),
+                // Sent twice in one group: the second is a repeat of the first.
+                a,
+                // An edit of a submission new in the same group.
+                f.submission("uuid:a2", Some("uuid:a"), Some("a.jpg")),
+                // Its photo has the same content as a's: one blob row.
+                b,
+            ])
+            .await;
+        assert_eq!(
+            outcomes,
+            [
+                Some(SubmitOutcome::Created(a_id.clone())),
+                Some(SubmitOutcome::Repeated {
+                    id: a_id.clone(),
+                    added_files: 0
+                }),
+                Some(SubmitOutcome::Edited(a_id)),
+                Some(SubmitOutcome::Created(b_id)),
+            ]
+        );
+        assert_eq!(f.count().await, 2);
+        let blobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM clm_blobs")
+            .fetch_one(&f.store.pool)
+            .await
+            .unwrap();
+        assert_eq!(blobs, 1);
+    }
+
+    #[tokio::test]
+    async fn a_failed_group_insert_stores_the_others_one_by_one() {
+        let f = fixture().await;
+        let mut orphan = f.submission("uuid:orphan", None, None);
+        // An app user not in the database: its row breaks a foreign key.
+        orphan.app_user_id = Some(AppUserId::new());
+        let good = f.submission("uuid:good", None, Some("g.jpg"));
+        let good_id = good.submission_id.clone();
+        let outcomes = f.write(vec![orphan, good]).await;
+        assert_eq!(outcomes[0], None);
+        assert_eq!(outcomes[1], Some(SubmitOutcome::Created(good_id)));
+        assert_eq!(f.count().await, 1);
+        // Nothing of the orphan was left behind.
+        let rows: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM clm_submission_versions WHERE instance_id = 'uuid:orphan'",
+        )
+        .fetch_one(&f.store.pool)
+        .await
+        .unwrap();
+        assert_eq!(rows, 0);
     }
 }

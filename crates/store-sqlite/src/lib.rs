@@ -29,8 +29,6 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-
-
 pub use schema::ColumnDescription;
 pub use snapshot::SNAPSHOT_FILE;
 
