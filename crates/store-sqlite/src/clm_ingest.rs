@@ -506,7 +506,7 @@ mod tests {
                 .collect();
             let mut conn = self.store.pool.acquire().await.unwrap();
             // Outcomes only: errors are checked by `is_none`.
-            write_group(&mut *conn, &batch)
+            write_group(&mut conn, &batch)
                 .await
                 .unwrap()
                 .into_iter()

@@ -9,8 +9,8 @@
 use kolo_core::StoreError;
 use kolo_core::clm::{
     AppUserId, BlobRef, FormVersion, NewSubmission, NewSubmissionFile, SortColumn, SortValue,
-    SubmissionFilter, SubmissionId, SubmissionSort, SubmissionVersionId, SubmitOutcome,
-    expected_files, parse_submission,
+    SubmissionFilter, SubmissionId, SubmissionSort, SubmissionSummary, SubmissionVersionId,
+    SubmitOutcome, expected_files, parse_submission,
 };
 use kolo_core::ids::hex;
 use kolo_core::time::Timestamp;
@@ -104,6 +104,18 @@ async fn submit_together(
         outcomes.push(task.await.unwrap());
     }
     outcomes
+}
+
+/// The form's submissions (a few), newest first or in the given order.
+async fn listed(app: &TestApp, sort: Option<SubmissionSort>) -> Vec<SubmissionSummary> {
+    app.store
+        .submissions(&SubmissionFilter {
+            limit: 20,
+            sort,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
 }
 
 /// The XML with another waiting time.
@@ -228,14 +240,7 @@ async fn submissions_arriving_together_each_get_the_outcome_they_would_get_alone
 
     // held, first, twin, clash, doubled, awaited.
     assert_eq!(count(&app).await, 6);
-    let list = app
-        .store
-        .submissions(&SubmissionFilter {
-            limit: 20,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let list = listed(&app, None).await;
     let by_instance = |instance: &str| {
         list.iter()
             .find(|s| s.instance_id == instance)
@@ -277,18 +282,14 @@ async fn submissions_arriving_together_each_get_the_outcome_they_would_get_alone
 
     // The sort values were stored with each new submission: sorting by the
     // waiting time orders them without reading anything later.
-    let sorted = app
-        .store
-        .submissions(&SubmissionFilter {
-            limit: 20,
-            sort: Some(SubmissionSort {
-                column: SortColumn::Field("/data/waiting".into()),
-                descending: false,
-            }),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let sorted = listed(
+        &app,
+        Some(SubmissionSort {
+            column: SortColumn::Field("/data/waiting".into()),
+            descending: false,
+        }),
+    )
+    .await;
     let minutes: Vec<&str> = sorted.iter().map(|s| s.instance_id.as_str()).collect();
     assert_eq!(minutes[0], "uuid:twin");
     assert_eq!(minutes[1], "uuid:held");
@@ -326,14 +327,7 @@ async fn a_submission_the_database_refuses_in_a_group_leaves_the_others_stored()
         );
     }
     assert_eq!(count(&app).await, 5);
-    let list = app
-        .store
-        .submissions(&SubmissionFilter {
-            limit: 20,
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let list = listed(&app, None).await;
     assert!(list.iter().all(|s| s.instance_id != "uuid:orphan"));
     app.finish().await;
 }
