@@ -17,6 +17,8 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite};
 
 use crate::clm_drafts::{self, discard_draft_submissions};
+use crate::clm_ingest::Job;
+
 use crate::rows::{corrupt, get};
 use crate::{SqliteStore, db_error};
 
@@ -1076,7 +1078,7 @@ impl ClmStore for SqliteStore {
     async fn submit(&self, submission: &NewSubmission) -> Result<SubmitOutcome, StoreError> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         self.submissions
-            .send((submission.clone(), reply))
+            .send(Job::Submit((submission.clone(), reply)))
             .await
             .map_err(|_| StoreError::Database("the submission writer has stopped".into()))?;
         answer

@@ -39,6 +39,13 @@ pub(crate) type SubmitJob = (
     oneshot::Sender<Result<SubmitOutcome, StoreError>>,
 );
 
+/// What the writer is asked to do.
+pub(crate) enum Job {
+    Submit(SubmitJob),
+    /// Write what came before, close the connection, say so and stop.
+    Close(oneshot::Sender<()>),
+}
+
 /// At most this many submissions share one transaction.
 const GROUP_SIZE: usize = 128;
 
@@ -50,7 +57,7 @@ const MAX_PARAMETERS: usize = 30_000;
 /// when the store (every sender) is dropped.
 pub(crate) async fn start_writer(
     options: SqliteConnectOptions,
-) -> Result<mpsc::Sender<SubmitJob>, StoreError> {
+) -> Result<mpsc::Sender<Job>, StoreError> {
     let (submissions, jobs) = mpsc::channel(1024);
     let (ready, started) = oneshot::channel();
     let failed = |what: &str, e: &dyn std::fmt::Display| {
@@ -85,25 +92,45 @@ pub(crate) async fn start_writer(
 
 /// Takes the submissions waiting, up to [`GROUP_SIZE`], writes them in one
 /// transaction and answers each; then the next group.
-async fn group_writer(mut conn: SqliteConnection, mut jobs: mpsc::Receiver<SubmitJob>) {
+async fn group_writer(mut conn: SqliteConnection, mut jobs: mpsc::Receiver<Job>) {
     while let Some(first) = jobs.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < GROUP_SIZE {
-            match jobs.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+        let mut batch = Vec::new();
+        let mut closing = None;
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Submit(submission) => batch.push(submission),
+                Job::Close(closed) => {
+                    closing = Some(closed);
+                    break;
+                }
+            }
+            if batch.len() < GROUP_SIZE {
+                next = jobs.try_recv().ok();
             }
         }
-        match write_group(&mut conn, &batch).await {
-            Ok(outcomes) => {
-                for ((_, reply), outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = reply.send(outcome);
-                }
+        if !batch.is_empty() {
+            answer(&mut conn, batch).await;
+        }
+        if let Some(closed) = closing {
+            let _ = conn.close().await;
+            let _ = closed.send(());
+            return;
+        }
+    }
+}
+
+/// Writes a group and tells each submission its outcome.
+async fn answer(conn: &mut SqliteConnection, batch: Vec<SubmitJob>) {
+    match write_group(conn, &batch).await {
+        Ok(outcomes) => {
+            for ((_, reply), outcome) in batch.into_iter().zip(outcomes) {
+                let _ = reply.send(outcome);
             }
-            Err(error) => {
-                for (_, reply) in batch {
-                    let _ = reply.send(Err(StoreError::Database(error.to_string())));
-                }
+        }
+        Err(error) => {
+            for (_, reply) in batch {
+                let _ = reply.send(Err(StoreError::Database(error.to_string())));
             }
         }
     }
@@ -389,7 +416,7 @@ mod tests {
     use crate::SqliteStore;
 
     struct Fixture {
-        _dir: tempfile::TempDir,
+        dir: tempfile::TempDir,
         store: SqliteStore,
         version: FormVersion,
         app_user: AppUserId,
@@ -448,7 +475,7 @@ mod tests {
             .await
             .unwrap();
         Fixture {
-            _dir: dir,
+            dir,
             store,
             version,
             app_user,
@@ -580,5 +607,29 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(rows, 0);
+    }
+
+    #[tokio::test]
+    async fn closing_the_store_closes_the_writer_too() {
+        let f = fixture().await;
+        let last = f.submission("uuid:last", None, None);
+        let stored = f.store.submit(&last).await;
+        assert!(
+            matches!(stored, Ok(SubmitOutcome::Created(_))),
+            "{stored:?}"
+        );
+        f.store.close().await;
+        // SQLite removes the write-ahead log when its last connection closes.
+        assert!(!f.dir.path().join("kolo.db-wal").exists());
+        let late = f.submission("uuid:late", None, None);
+        assert!(f.store.submit(&late).await.is_err());
+        let reopened = SqliteStore::open(&f.dir.path().join("kolo.db"))
+            .await
+            .unwrap();
+        let count = reopened
+            .count_submissions(&SubmissionFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(count, 1);
     }
 }

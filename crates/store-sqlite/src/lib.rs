@@ -37,7 +37,7 @@ pub use snapshot::SNAPSHOT_FILE;
 pub struct SqliteStore {
     pool: SqlitePool,
     /// Submissions go to one writer task that commits them in groups.
-    submissions: tokio::sync::mpsc::Sender<clm_ingest::SubmitJob>,
+    submissions: tokio::sync::mpsc::Sender<clm_ingest::Job>,
 }
 
 impl SqliteStore {
@@ -73,8 +73,18 @@ impl SqliteStore {
         Ok(SqliteStore { pool, submissions })
     }
 
-    /// Closes the pool, waiting for connections to finish.
+    /// Closes the pool and the submission writer's connection, waiting for
+    /// them to finish; submissions sent after this are refused.
     pub async fn close(&self) {
+        let (closed, done) = tokio::sync::oneshot::channel();
+        if self
+            .submissions
+            .send(clm_ingest::Job::Close(closed))
+            .await
+            .is_ok()
+        {
+            let _ = done.await;
+        }
         self.pool.close().await;
     }
 }
