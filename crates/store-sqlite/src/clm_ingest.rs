@@ -40,6 +40,10 @@ pub(crate) type SubmitJob = (
 );
 
 /// What the writer is asked to do.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "nearly every job is a submission: boxing it would only add an allocation"
+)]
 pub(crate) enum Job {
     Submit(SubmitJob),
     /// Write what came before, close the connection, say so and stop.
