@@ -730,8 +730,53 @@ async fn a_coordinator_publishes_an_xlsform_and_shows_a_device_its_qr_code() {
         .await
         .unwrap();
     assert!(width.as_f64().unwrap() <= 360.0, "{width}");
+    // As a phone's camera sees it, the code holds Collect's settings with
+    // the server URL shown beside it.
+    let shot = browser
+        .find(Locator::Css("#new-app-user svg"))
+        .await
+        .unwrap()
+        .screenshot()
+        .await
+        .unwrap();
+    let settings = decode_settings(&scanned_qr(&shot));
+    assert!(
+        settings.contains(&url.replace('/', "\\/")) || settings.contains(&url),
+        "{settings}"
+    );
     let _ = browser.close().await;
     app.finish().await;
+}
+
+/// What zbarimg reads from a PNG holding one QR code.
+fn scanned_qr(png: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("qr.png");
+    std::fs::write(&file, png).unwrap();
+    let output = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw"])
+        .arg(&file)
+        .output()
+        .expect("zbarimg runs (Debian: apt-get install zbar-tools)");
+    assert!(
+        output.status.success(),
+        "no QR code found in the screenshot"
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+/// ODK Collect's settings from a QR payload: base64 of zlib-compressed JSON.
+fn decode_settings(payload: &str) -> String {
+    use base64::Engine;
+    use std::io::Read;
+    let compressed = base64::engine::general_purpose::STANDARD
+        .decode(payload)
+        .unwrap();
+    let mut json = String::new();
+    flate2::read::ZlibDecoder::new(&compressed[..])
+        .read_to_string(&mut json)
+        .unwrap();
+    json
 }
 
 /// An event held today with one instrument (a test of two questions), set up
