@@ -545,6 +545,14 @@ mod tests {
                 .collect()
         }
 
+        /// What a `SELECT COUNT(*)` counts.
+        async fn rows(&self, count: &'static str) -> i64 {
+            sqlx::query_scalar(count)
+                .fetch_one(&self.store.pool)
+                .await
+                .unwrap()
+        }
+
         async fn count(&self) -> u64 {
             self.store
                 .count_submissions(&SubmissionFilter::default())
@@ -584,11 +592,7 @@ mod tests {
             ]
         );
         assert_eq!(f.count().await, 2);
-        let blobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM clm_blobs")
-            .fetch_one(&f.store.pool)
-            .await
-            .unwrap();
-        assert_eq!(blobs, 1);
+        assert_eq!(f.rows("SELECT COUNT(*) FROM clm_blobs").await, 1);
     }
 
     #[tokio::test]
@@ -604,13 +608,9 @@ mod tests {
         assert_eq!(outcomes[1], Some(SubmitOutcome::Created(good_id)));
         assert_eq!(f.count().await, 1);
         // Nothing of the orphan was left behind.
-        let rows: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM clm_submission_versions WHERE instance_id = 'uuid:orphan'",
-        )
-        .fetch_one(&f.store.pool)
-        .await
-        .unwrap();
-        assert_eq!(rows, 0);
+        let orphan_rows = "SELECT COUNT(*) FROM clm_submission_versions \
+                           WHERE instance_id = 'uuid:orphan'";
+        assert_eq!(f.rows(orphan_rows).await, 0);
     }
 
     #[tokio::test]

@@ -67,8 +67,8 @@ pub fn column_paths(schema: &FormSchema) -> Vec<String> {
 /// The sort values of one submission read against the schema of the form
 /// version it was made with. A submission that does not match it has none
 /// (its cells are blank in the table too).
-pub fn read(schema: &FormSchema, xml: &[u8]) -> Vec<SortValue> {
-    let Ok(parsed) = Submission::parse(schema, &String::from_utf8_lossy(xml)) else {
+pub fn read(schema: &FormSchema, xml: &str) -> Vec<SortValue> {
+    let Ok(parsed) = Submission::parse(schema, xml) else {
         return Vec::new();
     };
     let mut values = Vec::new();
@@ -138,7 +138,10 @@ pub async fn catch_up(app: &AppState, form: &FormId) -> Result<(), AppError> {
             .collect();
         for item in &mut pending {
             item.values = match xmls.remove(&item.version_id) {
-                Some(xml) => read(&*schema_of(app, &item.form_version_id).await?, &xml),
+                Some(xml) => read(
+                    &*schema_of(app, &item.form_version_id).await?,
+                    &String::from_utf8_lossy(&xml),
+                ),
                 // Encrypted: nothing to sort by.
                 None => Vec::new(),
             };
@@ -168,7 +171,7 @@ pub async fn for_new(
     app: &AppState,
     form_version: &FormVersionId,
     encrypted: bool,
-    xml: &[u8],
+    xml: &str,
 ) -> Option<Vec<SortValue>> {
     if encrypted {
         return Some(Vec::new());
@@ -192,7 +195,7 @@ mod tests {
     #[test]
     fn reads_the_columns_values_numbers_as_numbers_and_repeat_counts() {
         let schema = FormSchema::from_xform(FORM).unwrap();
-        let xml = br#"<data id="t" version="1"><waiting> 10 </waiting><site></site><g><note>Queue</note></g><visit><place>A</place></visit><visit><place>B</place></visit><meta><instanceID>uuid:1</instanceID></meta></data>"#;
+        let xml = r#"<data id="t" version="1"><waiting> 10 </waiting><site></site><g><note>Queue</note></g><visit><place>A</place></visit><visit><place>B</place></visit><meta><instanceID>uuid:1</instanceID></meta></data>"#;
         let values = read(&schema, xml);
         let by_field = |path: &str| values.iter().find(|v| v.field == path).cloned();
         assert_eq!(by_field("/data/waiting").unwrap().number, Some(10.0));
@@ -203,7 +206,7 @@ mod tests {
             r#"<data id="t" version="1"><g><note>{}</note></g></data>"#,
             "Черга ".repeat(100)
         );
-        let kept = &read(&schema, long.as_bytes())[0].text;
+        let kept = &read(&schema, &long)[0].text;
         assert_eq!(kept.chars().count(), SORT_TEXT_CHARS);
         assert!(kept.starts_with("Черга Черга"));
         // Blank answers and metadata are not kept; a repeat keeps its count.
@@ -211,9 +214,9 @@ mod tests {
         assert!(by_field("/data/meta/instanceID").is_none());
         assert_eq!(by_field("/data/visit").unwrap().number, Some(2.0));
         // A value that is not a number sorts as text; a foreign document has none.
-        let odd = br#"<data id="t"><waiting>soon</waiting></data>"#;
+        let odd = r#"<data id="t"><waiting>soon</waiting></data>"#;
         assert_eq!(read(&schema, odd)[0].number, None);
-        assert!(read(&schema, b"<other/>").is_empty());
+        assert!(read(&schema, "<other/>").is_empty());
         assert_eq!(
             column_paths(&schema),
             ["/data/waiting", "/data/site", "/data/g/note", "/data/visit"]

@@ -259,18 +259,14 @@ async fn the_table_sorts_by_every_column_both_ways_with_paging_and_filters_kept(
     assert_eq!(newest, default);
     // The API sorts as the page does.
     let token = crate::fixtures::api_token(&browser).await;
-    let listed: serde_json::Value = browser
-        .client
-        .get(app.url(&format!(
+    let listed = crate::fixtures::api_json(
+        &app,
+        &format!(
             "/api/v1/clm/projects/{project}/forms/clm_test/submissions?sort=field:/data/waiting&dir=desc"
-        )))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ),
+        &token,
+    )
+    .await;
     assert_eq!(
         listed["submissions"][0]["instance_id"], "uuid:w0-edit",
         "{listed}"
@@ -386,18 +382,12 @@ async fn the_device_id_is_kept_from_the_first_version_shown_and_exported() {
     );
     // The API lists it too, null where none was sent.
     let token = crate::fixtures::api_token(&browser).await;
-    let listed: serde_json::Value = browser
-        .client
-        .get(app.url(&format!(
-            "/api/v1/clm/projects/{project}/forms/clm_test/submissions"
-        )))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = crate::fixtures::api_json(
+        &app,
+        &format!("/api/v1/clm/projects/{project}/forms/clm_test/submissions"),
+        &token,
+    )
+    .await;
     let device_of = |instance: &str| {
         listed["submissions"]
             .as_array()

@@ -623,15 +623,12 @@ async fn the_api_uploads_publishes_and_lists_with_the_pages_permissions() {
     .await
     .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let list: serde_json::Value = client
-        .get(app.url(&format!("/api/v1/clm/projects/{project}/forms")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = crate::fixtures::api_json(
+        &app,
+        &format!("/api/v1/clm/projects/{project}/forms"),
+        &token,
+    )
+    .await;
     assert_eq!(list["forms"][0]["current"]["version"], "1");
     let document: serde_json::Value = client
         .get(app.url("/api/v1/openapi.json"))

@@ -186,6 +186,19 @@ pub async fn api_token(browser: &Browser) -> String {
     body[start..start + body[start..].find('<').expect("end of token")].to_owned()
 }
 
+/// The JSON an API path answers to a bearer token.
+pub async fn api_json(app: &TestApp, path: &str, token: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("the API answers")
+        .json()
+        .await
+        .expect("the API answers with JSON")
+}
+
 /// An account with roles working in an oblast (a regional leader).
 pub async fn user_in(
     app: &crate::common::TestApp,

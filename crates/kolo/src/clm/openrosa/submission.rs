@@ -379,7 +379,7 @@ async fn store_submission(
     }
     let expected = expected_files(text, &version.binary_fields, meta.encrypted);
     let instance = meta.instance_id.clone();
-    let sort_values = sort_values::for_new(app, &version.id, meta.encrypted, &xml).await;
+    let sort_values = sort_values::for_new(app, &version.id, meta.encrypted, text).await;
     let submission = NewSubmission {
         submission_id: SubmissionId::new(),
         version_id: SubmissionVersionId::new(),
